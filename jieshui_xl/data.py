@@ -1,0 +1,86 @@
+"""The round's data: what consolidation gathered from the returned workbooks.
+
+This is the contract between ``collect`` (which fills it) and ``compute`` / ``scorecard`` /
+``status`` (which read it).  Values are already cleaned and validated: a rejected value is absent
+from :attr:`Collection.values` and present in :attr:`Collection.report` as a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from .findings import Report
+
+__all__ = ["CellValue", "Collection", "Submission", "TaskAnswer", "UNIT_RETURNED", "UNIT_REJECTED",
+           "UNIT_MISSING"]
+
+UNIT_RETURNED, UNIT_REJECTED, UNIT_MISSING = "returned", "rejected", "missing"
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """One accepted value and where it came from."""
+    value: float | str | None   # number for numeric items, text for yes/no and text items
+    unit: str                   # reporting unit
+    file: str = ""              # returned file, relative to the collected folder
+    sheet: str = ""
+    cell: str = ""              # e.g. "D12"
+    raw: str | None = None      # the value as typed, where it differed from ``value``
+    source: str = ""            # the 数据来源 the department gave
+
+
+@dataclass(frozen=True)
+class TaskAnswer:
+    """A unit's answer to a checklist task (tasks 1–8)."""
+    task: int
+    unit: str
+    status: str = ""            # 已完成 / 推进中 / 未启动, or "" when not answered
+    evidence: str = ""
+    note: str = ""
+    file: str = ""
+    cell: str = ""
+
+
+@dataclass
+class Submission:
+    """One file found in the returns folder and what became of it."""
+    file: str                   # path relative to the folder
+    unit: str | None = None     # identified unit (None when the file is not ours)
+    status: str = "accepted"    # accepted | superseded | duplicate | rejected | skipped
+    saved_at: _dt.datetime | None = None
+    year: int | None = None
+    errors: int = 0
+    warnings: int = 0
+    reason: str = ""            # why it was not used (Chinese), where it was not
+
+
+@dataclass
+class Collection:
+    year: int
+    city: str
+    values: dict[str, CellValue] = field(default_factory=dict)                   # item code -> value
+    tables: dict[str, list[dict[str, CellValue]]] = field(default_factory=dict)  # table -> rows
+    tasks: dict[tuple[int, str], TaskAnswer] = field(default_factory=dict)       # (task, unit) -> answer
+    contacts: dict[str, dict[str, str]] = field(default_factory=dict)            # unit -> name/phone/date
+    submissions: list[Submission] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+
+    def value(self, code: str):
+        cv = self.values.get(code)
+        return None if cv is None else cv.value
+
+    def accepted(self, unit: str) -> Submission | None:
+        for s in self.submissions:
+            if s.unit == unit and s.status == "accepted":
+                return s
+        return None
+
+    def unit_status(self, unit: str) -> str:
+        """returned (usable, perhaps with warnings), rejected, or missing."""
+        accepted = self.accepted(unit)
+        if accepted is not None:
+            return UNIT_REJECTED if accepted.errors else UNIT_RETURNED
+        if any(s.unit == unit for s in self.submissions):
+            return UNIT_REJECTED
+        return UNIT_MISSING

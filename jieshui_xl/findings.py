@@ -1,0 +1,151 @@
+"""Findings: problems in user data (or in the task table) as typed records, never as exceptions.
+
+Every finding has a code from :data:`CATALOGUE`, a severity, where it was found (unit, file, sheet,
+cell, field), the value as typed, and a Chinese message that says what to do.  A run collects all of
+them in a :class:`Report`; the CLI's ``--json`` and the scorecard's 问题清单 are that report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Iterator
+
+__all__ = ["CATALOGUE", "Finding", "Report", "SEVERITY_LABELS", "finding", "TaskTableError"]
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+
+# code: (severity, message template).  Templates use the finding's own fields ({unit}, {file},
+# {sheet}, {cell}, {field}, {value}) and the extra keyword arguments given to :func:`finding`.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # -- task table (the administrator's workbook) ----------------------------------------------
+    "table-unreadable": (ERROR, "无法打开任务分工表“{file}”：{detail}。请确认文件存在、未被其他程序占用，且为 .xlsx 格式。"),
+    "table-missing-sheet": (ERROR, "任务分工表缺少工作表“{sheet}”。请从随程序提供的 templates/task_division.xlsx 恢复该工作表。"),
+    "table-missing-column": (ERROR, "工作表“{sheet}”的表头（第1行）缺少列“{field}”。请补上该列。"),
+    "table-missing-value": (ERROR, "工作表“{sheet}”{cell}（{field}）不能为空。"),
+    "table-duplicate-code": (ERROR, "工作表“{sheet}”{cell}的代码“{value}”与{other}重复。每个代码只能出现一次。"),
+    "table-bad-code": (ERROR, "工作表“{sheet}”{cell}的代码“{value}”不合规：须以字母开头、只含字母数字和下划线、"
+                              "至少含一个下划线，且不能像单元格地址（如 A1）。"),
+    "table-unknown-unit": (ERROR, "工作表“{sheet}”{cell}（{field}）中的单位“{value}”未在“单位”工作表登记。"
+                                  "请在“单位”表添加该单位，或改成已登记的写法。"),
+    "table-unknown-name": (ERROR, "工作表“{sheet}”{cell}（{field}）的公式引用了未定义的名称“{value}”。"
+                                  "可引用数据项、参数、计算项、一致性检查的代码及 value_指标代码、target_指标代码。"),
+    "table-bad-formula": (ERROR, "工作表“{sheet}”{cell}（{field}）的公式“{value}”无法解析：{detail}"),
+    "table-bad-value": (ERROR, "工作表“{sheet}”{cell}（{field}）的值“{value}”不合规：{detail}"),
+    "table-cycle": (ERROR, "公式之间存在循环引用：{detail}。请修改“计算项”或“指标”中的公式。"),
+    "table-missing-parameter": (ERROR, "参数“{value}”没有适用于{year}年的值。请在“参数”工作表添加该年度的一行"
+                                       "（或“适用年度”留空的通用行）。"),
+    # -- returned files -------------------------------------------------------------------------
+    "file-skipped": (INFO, "已跳过“{file}”（Office 临时锁定文件或隐藏文件）。"),
+    "file-not-workbook": (ERROR, "“{file}”不是 Excel 工作簿，未处理。如是填报表，请让填报单位另存为 .xlsx 后发回。"),
+    "file-unreadable": (ERROR, "无法读取“{file}”：{detail}。文件可能已损坏或加密，请让填报单位用 Excel/WPS 重新保存为 .xlsx 后发回。"),
+    "file-needs-conversion": (ERROR, "“{file}”是 {detail} 格式，本机没有 LibreOffice 无法读取。请用 Excel/WPS 打开后"
+                                     "“另存为”Excel 工作簿(.xlsx)，再放入回收文件夹。"),
+    "file-converted": (INFO, "“{file}”是 {detail} 格式，已用 LibreOffice 转换为 .xlsx 后读取（原文件未改动）。"),
+    "file-unknown": (ERROR, "“{file}”不是本系统下发的填报表（找不到填报表身份信息），未采用。请让报送单位使用下发的填报表填写。"),
+    "file-unknown-unit": (ERROR, "“{file}”是“{value}”的填报表，但任务分工表中没有该填报单位，未采用。"),
+    "file-wrong-year": (ERROR, "“{file}”是{value}年度的填报表，本次汇总的是{year}年度，未采用。请让{unit}用{year}年度的填报表重新填报。"),
+    "file-wrong-city": (ERROR, "“{file}”是“{value}”的填报表，本次汇总的是“{city}”，未采用。"),
+    "file-version-mismatch": (ERROR, "“{file}”按任务分工表版本 {value} 生成，与当前版本 {expected} 不一致，未采用。"
+                                     "请向{unit}重新下发当前版本的填报表。"),
+    "file-superseded": (WARNING, "{unit}报送了多份填报表，采用最后保存的“{kept}”；本文件未采用。"),
+    "file-identical-copy": (INFO, "“{file}”与“{kept}”内容相同（重复发送），已忽略。"),
+    "file-protection-removed": (WARNING, "工作表“{sheet}”的保护已被取消。数据仍按名称读取，请核对该表是否被改动。"),
+    "name-missing": (ERROR, "填报表中找不到“{label}”的输入单元格（名称 {field} 已被删除），该项未读取。请让{unit}使用原表重新填报。"),
+    "cell-moved": (WARNING, "“{label}”的输入单元格由 {expected} 移到了 {cell}（表格布局被改动），已按名称读取，请核对。"),
+    "extra-content": (WARNING, "{sheet} {cell}有模板以外的内容“{value}”，未汇总。如是数据，请让{unit}填在规定的输入单元格中。"),
+    # -- values ---------------------------------------------------------------------------------
+    "value-cleaned": (WARNING, "“{label}”填的是“{value}”，已按 {parsed} 读取（{detail}）。请核对。"),
+    "value-formula": (WARNING, "“{label}”的单元格是公式，已按其计算结果 {parsed} 读取。"),
+    "value-not-number": (ERROR, "“{label}”应填数字（单位：{item_unit}），填的是“{value}”，未采用。请改为纯数字，"
+                                "不要带“约”“左右”等文字。"),
+    "value-not-integer": (ERROR, "“{label}”应填整数，填的是“{value}”，未采用。"),
+    "value-out-of-range": (ERROR, "“{label}”应{bound}，填的是“{value}”，未采用。请核实后改正。"),
+    "value-bad-choice": (ERROR, "“{label}”应从下拉列表中选择（{choices}），填的是“{value}”，未采用。"),
+    "value-unit-mismatch": (ERROR, "“{label}”的单位应为{item_unit}，填的是“{value}”，未采用。请换算为{item_unit}后填写纯数字。"),
+    "value-missing": (WARNING, "“{label}”未填写。相关指标将显示为“数据缺失”，请{unit}补报。"),
+    "table-row-incomplete": (ERROR, "{table}第{row}行未填全（缺：{detail}）。一行要么全部填写，要么全部留空。"),
+    "task-status-missing": (WARNING, "任务{task}“{title}”未填写进展状态，按“未启动”计。请{unit}补报。"),
+    "contact-missing": (WARNING, "未填写{label}。请{unit}补充，便于核实数据。"),
+    # -- between items and units ----------------------------------------------------------------
+    "check-failed": (ERROR, "数据不一致：{detail}（{values}）。相关指标记为“数据异常”，请相关单位核实。"),
+    "check-warning": (WARNING, "请核实：{detail}（{values}）。"),
+    "unit-not-returned": (WARNING, "未收到{unit}的填报表。其负责的数据项为“数据缺失”，请催报。"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    message: str
+    unit: str | None = None
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None
+    value: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def where(self) -> str:
+        parts = [p for p in (self.file, self.sheet, self.cell) if p]
+        return " / ".join(parts)
+
+
+_LOCATION = ("unit", "file", "sheet", "cell", "field", "value")
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def finding(code: str, **kw) -> Finding:
+    """Build a finding from the catalogue; extra keywords fill the message template."""
+    severity, template = CATALOGUE[code]
+    severity = kw.pop("severity", None) or severity
+    loc = {k: (None if kw.get(k) is None else str(kw[k])) for k in _LOCATION}
+    message = template.format_map(_Blank({k: v for k, v in kw.items() if v is not None}))
+    return Finding(code=code, severity=severity, message=message, **loc)
+
+
+@dataclass
+class Report:
+    """An ordered collection of findings gathered during one run."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, code: str, **kw) -> Finding:
+        item = finding(code, **kw)
+        self.findings.append(item)
+        return item
+
+    def extend(self, items: Iterable[Finding]) -> None:
+        self.findings.extend(items)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    def to_list(self) -> list[dict]:
+        return [f.to_dict() for f in self.findings]
+
+    def as_text(self) -> str:
+        return "\n".join(f"[{SEVERITY_LABELS.get(f.severity, f.severity)}] {f.message}" for f in self.findings)
+
+
+class TaskTableError(Exception):
+    """The task table cannot be used; carries every problem found (a :class:`Report`)."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__("任务分工表有误，未生成任何文件：\n" + report.as_text())
