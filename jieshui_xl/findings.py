@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Iterator
 
-__all__ = ["CATALOGUE", "Finding", "Report", "SEVERITY_LABELS", "finding", "TaskTableError"]
+__all__ = ["CATALOGUE", "Finding", "JieshuiError", "Report", "SEVERITY_LABELS", "finding", "TaskTableError"]
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
@@ -143,7 +143,11 @@ class Report:
         return "\n".join(f"[{SEVERITY_LABELS.get(f.severity, f.severity)}] {f.message}" for f in self.findings)
 
 
-class TaskTableError(Exception):
+class JieshuiError(Exception):
+    """The run cannot go on; the message (Chinese) tells the coordinator what to do."""
+
+
+class TaskTableError(JieshuiError):
     """The task table cannot be used; carries every problem found (a :class:`Report`)."""
 
     def __init__(self, report: Report):

@@ -1,0 +1,173 @@
+"""Command line: ``jieshui-xl`` (also ``python -m jieshui_xl``), a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .findings import JieshuiError, SEVERITY_LABELS
+from .spec import load_task_table
+
+TASK_TABLE_HELP = "任务分工表路径（默认：随程序提供的 templates/task_division.xlsx）"
+YEAR_HELP = "考核年度（默认：任务分工表“参数”中的 period_year）"
+
+
+def _table(task_table, year, city=None):
+    return load_task_table(task_table, year=year, city=city)
+
+
+class _Group(click.Group):
+    """Turns a :class:`JieshuiError` into a Chinese message and exit status 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except JieshuiError as exc:
+            click.echo(f"错误：{exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jieshui-xl")
+def main():
+    """jieshui-xl：节水型城市创建数据填报、汇总与评分。
+
+    \b
+    常用流程：
+      jieshui-xl templates --out 填报表        生成各单位填报表
+      jieshui-xl mail 填报表 --outbox 发件箱    生成（或发送）邮件
+      jieshui-xl consolidate 回收表 --out 评分表.xlsx --json 评分表.json
+      jieshui-xl demo --out 演示输出           用示例数据演示全过程
+    """
+
+
+@main.command()
+@click.option("--task-table", type=click.Path(dir_okay=False), help=TASK_TABLE_HELP)
+@click.option("--year", type=int, help=YEAR_HELP)
+@click.option("--city", help="城市（区县）名称（默认：任务分工表“参数”中的 city）")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="填报表", show_default=True,
+              help="输出文件夹（不存在时自动创建）")
+def templates(task_table, year, city, out_dir):
+    """为每个填报单位生成一份填报表（.xlsx）。"""
+    from .template import write_templates
+
+    table = _table(task_table, year, city)
+    paths = write_templates(table, Path(out_dir))
+    click.echo(f"已为 {table.city}{table.year} 年度生成 {len(paths)} 份填报表，位于：{Path(out_dir).resolve()}")
+    for p in paths:
+        click.echo(f"  {p.name}")
+
+
+def _collect(folder, task_table, year):
+    from .collect import collect
+
+    table = _table(task_table, year)
+    return table, collect(table, Path(folder))
+
+
+@main.command()
+@click.argument("folder", type=click.Path())
+@click.option("--task-table", type=click.Path(dir_okay=False), help=TASK_TABLE_HELP)
+@click.option("--year", type=int, help=YEAR_HELP)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True, help="评分表输出路径（.xlsx）")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), help="同时输出 JSON（评分表的数据版）")
+def consolidate(folder, task_table, year, out_file, json_file):
+    """汇总 FOLDER 中回收的填报表，计算指标，输出评分表。"""
+    from .compute import compute
+    from .outputs import write_json
+    from .report import scorecard_json
+    from .scorecard import write_scorecard
+
+    table, collection = _collect(folder, task_table, year)
+    result = compute(table, collection)
+    write_scorecard(table, collection, result, Path(out_file))
+    if json_file:
+        write_json(json_file, scorecard_json(table, collection, result))
+    _summary(table, collection, result)
+    click.echo(f"评分表：{Path(out_file).resolve()}")
+    if json_file:
+        click.echo(f"JSON：{Path(json_file).resolve()}")
+
+
+def _summary(table, collection, result):
+    click.echo(f"{table.city}{table.year}年度：{result.passed}/{len(result.indicators)} 项指标达标；{result.verdict}。")
+    counts = {}
+    for f in list(collection.report) + list(result.report):
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    if counts:
+        click.echo("问题清单：" + "，".join(f"{SEVERITY_LABELS[k]} {v} 条" for k, v in counts.items()))
+    missing = [u for u in table.reporting_units() if collection.unit_status(u) == "missing"]
+    if missing:
+        click.echo("未报送：" + "、".join(missing))
+
+
+@main.command()
+@click.argument("folder", type=click.Path())
+@click.option("--task-table", type=click.Path(dir_okay=False), help=TASK_TABLE_HELP)
+@click.option("--year", type=int, help=YEAR_HELP)
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), help="输出 JSON 文件")
+def status(folder, task_table, year, json_file):
+    """列出各填报单位的报送情况：已报送 / 被退回 / 未报送。"""
+    from .outputs import write_json
+    from .status import status_json
+
+    table, collection = _collect(folder, task_table, year)
+    data = status_json(table, collection)
+    labels = {"returned": "已报送", "rejected": "有错误/被退回", "missing": "未报送"}
+    for unit in data["units"]:
+        extra = f"（{unit['file']}，错误 {unit['errors']} 条）" if unit["file"] else ""
+        click.echo(f"{unit['unit']}：{labels[unit['status']]}{extra}")
+    if json_file:
+        write_json(json_file, data)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="演示输出", show_default=True,
+              help="输出文件夹")
+def demo(out_dir):
+    """用随程序提供的示例数据演示一轮：生成填报表 → 模拟各单位填报 → 汇总评分。"""
+    from .demo import run_demo
+
+    run_demo(Path(out_dir), echo=click.echo)
+
+
+@main.command()
+@click.argument("templates_dir", type=click.Path(file_okay=False))
+@click.option("--outbox", type=click.Path(file_okay=False), required=True, help="邮件（.eml）输出文件夹")
+@click.option("--task-table", type=click.Path(dir_okay=False), help=TASK_TABLE_HELP)
+@click.option("--year", type=int, help=YEAR_HELP)
+@click.option("--remind", "returned_dir", type=click.Path(file_okay=False),
+              help="回收文件夹：只给未交或被退回的单位写催报邮件")
+@click.option("--send", is_flag=True, help="通过 SMTP 发送（否则只写 .eml 文件）")
+@click.option("--smtp-host", help="SMTP 服务器")
+@click.option("--smtp-port", type=int, help="SMTP 端口")
+@click.option("--starttls", is_flag=True, help="使用 STARTTLS")
+@click.option("--ssl", "use_ssl", is_flag=True, help="使用 SSL/TLS 连接")
+@click.option("--smtp-user", help="SMTP 用户名（密码从环境变量 JIESHUI_SMTP_PASSWORD 读取）")
+def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host, smtp_port, starttls,
+         use_ssl, smtp_user):
+    """为每个单位写一封附带其填报表的邮件（.eml）；加 --send 时通过 SMTP 发送。"""
+    from .mail import run_mail
+
+    table = _table(task_table, year)
+    run_mail(table, Path(templates_dir), Path(outbox), returned_dir=returned_dir and Path(returned_dir),
+             send=send, smtp_host=smtp_host, smtp_port=smtp_port, starttls=starttls, use_ssl=use_ssl,
+             smtp_user=smtp_user, echo=click.echo)
+
+
+@main.command(name="print")
+@click.argument("workbook", type=click.Path(dir_okay=False))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="PDF 输出路径（默认与工作簿同名）")
+def print_(workbook, out_file):
+    """用 LibreOffice 把工作簿（如评分表）转换为 PDF，便于打印。"""
+    from .printing import print_pdf
+
+    pdf = print_pdf(Path(workbook), Path(out_file) if out_file else None)
+    click.echo(f"PDF：{pdf.resolve()}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The identity a collection workbook carries, so a returned file is known by content, not name.
+
+It is written twice: as key/value rows on a very hidden sheet (``_jieshui``) and as custom document
+properties.  Spreadsheet programs keep at least one of the two when they re-save; the reader takes
+the sheet first and falls back to the properties.  The sheet also records where each defined name
+pointed when the workbook was generated, so a moved input cell can be reported.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from . import __version__
+
+__all__ = ["META_SHEET", "MAGIC", "Identity", "identity_rows", "read_identity", "PROPERTY_PREFIX"]
+
+META_SHEET = "_jieshui"
+MAGIC = "jieshui_xl collection workbook"
+PROPERTY_PREFIX = "jieshui_"
+CELL_PREFIX = "cell:"
+_KEYS = ("magic", "unit", "unit_code", "year", "city", "table_version", "fingerprint", "generated_at",
+         "package_version")
+
+
+@dataclass
+class Identity:
+    unit: str
+    unit_code: str
+    year: int
+    city: str
+    table_version: str
+    fingerprint: str
+    generated_at: str = ""
+    package_version: str = __version__
+    cells: dict[str, str] = field(default_factory=dict)   # defined name -> "'sheet'!$D$12"
+
+    def properties(self) -> dict[str, str]:
+        """Custom document properties (all text)."""
+        return {PROPERTY_PREFIX + k: str(v) for k, v in self._fields().items() if k != "magic"}
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [(k, str(v)) for k, v in self._fields().items()] + \
+            [(CELL_PREFIX + name, ref) for name, ref in self.cells.items()]
+
+    def _fields(self) -> dict[str, object]:
+        return {"magic": MAGIC, "unit": self.unit, "unit_code": self.unit_code, "year": self.year,
+                "city": self.city, "table_version": self.table_version, "fingerprint": self.fingerprint,
+                "generated_at": self.generated_at or _dt.datetime.now().isoformat(timespec="seconds"),
+                "package_version": self.package_version}
+
+
+def identity_rows(identity: Identity) -> list[tuple[str, str]]:
+    """Rows (key, value) for the hidden identity sheet."""
+    return identity.rows()
+
+
+def read_identity(wb) -> Identity | None:
+    """Identity of an openpyxl workbook, or None when it is not a jieshui_xl collection workbook."""
+    data: dict[str, str] = {}
+    cells: dict[str, str] = {}
+    if META_SHEET in wb.sheetnames:
+        for row in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True):
+            key, value = row[0], row[1] if len(row) > 1 else None
+            if key is None:
+                continue
+            key, value = str(key), "" if value is None else str(value)
+            if key.startswith(CELL_PREFIX):
+                cells[key[len(CELL_PREFIX):]] = value
+            else:
+                data[key] = value
+    if data.get("magic") != MAGIC:
+        data = _from_properties(wb)
+    if not data or not data.get("unit"):
+        return None
+    try:
+        year = int(float(data.get("year", "")))
+    except ValueError:
+        return None
+    return Identity(unit=data["unit"], unit_code=data.get("unit_code", ""), year=year,
+                    city=data.get("city", ""), table_version=data.get("table_version", ""),
+                    fingerprint=data.get("fingerprint", ""), generated_at=data.get("generated_at", ""),
+                    package_version=data.get("package_version", ""), cells=cells)
+
+
+def _from_properties(wb) -> dict[str, str]:
+    props = getattr(wb, "custom_doc_props", None)
+    if props is None:
+        return {}
+    out = {}
+    for prop in props.props:
+        if prop.name.startswith(PROPERTY_PREFIX):
+            out[prop.name[len(PROPERTY_PREFIX):]] = "" if prop.value is None else str(prop.value)
+    return out

@@ -1,0 +1,79 @@
+"""Shared fixtures: the bundled task table, a complete set of sample values, LibreOffice marker."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from jieshui_xl.data import CellValue, Collection, Submission
+from jieshui_xl.libreoffice import soffice_path
+from jieshui_xl.spec import load_task_table
+
+# A complete, plausible round (all 47 items).  Hand-computed results are in test_compute.py.
+SAMPLE_VALUES = dict(
+    permeable_area_km2=10.5, builtup_area_km2=22.3, wells_closed_count=12, wells_total_count=12,
+    public_supply_wm3=2000, billed_use_wm3=1700, free_use_wm3=20, resident_metered_use_wm3=900,
+    pipe_length_km=150, outlet_pressure_mpa=0.4, frost_depth_m=0,
+    dry_outfall_count=0, sewer_gap_count=0, black_odorous_count=0, water_quality_improving="是",
+    household_domestic_use_wm3=950, household_count=100000, persons_per_household=2.5,
+    saving_community_households=12000, total_water_use_wm3=5000, total_water_quota_wm3=6000,
+    industrial_new_water_wm3=300, industrial_value_added_yi=50, industrial_intensity_prev=7,
+    industrial_intensity_decline_pct=None, reclaimed_use_wm3=500, sewage_treated_wm3=1800,
+    reclaimed_rate_prev_pct=None, fixture_samples_passed=20, fixture_samples_total=20,
+    planned_nonres_use_wm3=400, nonres_public_use_wm3=420, saving_unit_use_wm3=60,
+    city_water_use_wm3=1800, industrial_reused_wm3=2000, industrial_process_new_wm3=300,
+    saving_enterprise_use_wm3=80, nonprimary_water_use_wm3=4000, gdp_nonprimary_yi=200,
+    gdp_intensity_prev=None, gdp_intensity_decline_pct=None, saving_fund_wyuan=500,
+    fiscal_expenditure_wyuan=600000, resource_fee_collected_wyuan=300, resource_fee_receivable_wyuan=310,
+    sewage_fee_collected_wyuan=1100, sewage_fee_receivable_wyuan=1000,
+)
+
+SAMPLE_I15_ROWS = [
+    dict(product_industry="造纸和纸制品业", product_name="机制纸", product_unit="t", product_output=1000.0,
+         product_water_m3=20000.0, product_quota=25.0, product_quota_source="GB/T 18916.5-2012"),
+    dict(product_industry="酒、饮料和精制茶制造业", product_name="白酒", product_unit="kL", product_output=500.0,
+         product_water_m3=9000.0, product_quota=20.0, product_quota_source="GB/T 18916.9"),
+]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "libreoffice: needs LibreOffice (soffice) installed")
+
+
+def pytest_collection_modifyitems(config, items):
+    if soffice_path():
+        return
+    skip = pytest.mark.skip(reason="LibreOffice (soffice) 未安装：跳过需要真实电子表格程序的测试")
+    for item in items:
+        if "libreoffice" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def table():
+    return load_task_table()
+
+
+def make_collection(table, values=None, rows=None, units=None, tasks=None):
+    """A Collection as consolidation would produce it, from plain values (None = blank)."""
+    values = SAMPLE_VALUES if values is None else values
+    c = Collection(year=table.year, city=table.city)
+    for code, v in values.items():
+        if v is not None:
+            item = table.items[code]
+            c.values[code] = CellValue(float(v) if item.numeric else v, item.reporter, f"{item.reporter}.xlsx")
+    if rows is not None:
+        for tcode, tbl in table.tables.items():
+            c.tables[tcode] = [{k: CellValue(v, tbl.reporter) for k, v in r.items() if v is not None}
+                               for r in rows]
+    for unit in (table.reporting_units() if units is None else units):
+        c.submissions.append(Submission(file=f"{unit}.xlsx", unit=unit))
+    for answer in tasks or []:
+        c.tasks[(answer.task, answer.unit)] = answer
+    return c
+
+
+@pytest.fixture
+def sample_collection(table):
+    return make_collection(table, rows=SAMPLE_I15_ROWS)
