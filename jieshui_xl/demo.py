@@ -1,0 +1,154 @@
+"""The demo round: templates → filled as departments would → consolidated scorecard (and PDF).
+
+The departments' answers live in a readable file, ``jieshui_xl/data/demo_round.csv`` (one row per
+cell typed: unit, file name the department saved, year of the form used, defined name, row,
+value as typed).  Some answers are messy on purpose, one unit returns twice, one sends last year's
+form, and one unit (not in the file) is late.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import re
+import shutil
+import tempfile
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import openpyxl
+
+from .compute import compute
+from .fill import fill_workbook
+from .identity import read_identity
+from .libreoffice import available as libreoffice_available
+from .outputs import write_json
+from .spec import TaskTable, load_task_table
+
+__all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows"]
+
+DEMO_DATA = Path(__file__).with_name("data") / "demo_round.csv"
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class DemoResult:
+    templates: list[Path]
+    returns_dir: Path
+    scorecard: Path
+    json: Path
+    pdf: Path | None
+    result: object
+    collection: object
+
+
+def read_demo_rows(path: Path = DEMO_DATA) -> "OrderedDict[tuple[str, str, int | None], list]":
+    """(file, unit, year or None) -> [(name, row, value as typed)], in file order."""
+    files: OrderedDict = OrderedDict()
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            year = int(rec["年度"]) if rec["年度"].strip() else None
+            key = (rec["文件名"], rec["单位"], year)
+            row = int(rec["行"]) if rec["行"].strip() else None
+            files.setdefault(key, []).append((rec["名称"], row, _typed(rec["填报值"])))
+    return files
+
+
+def _typed(text: str):
+    """What a cell holds after a person typed ``text``: plain numbers and dates become values."""
+    if _NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    if _DATE.match(text):
+        return _dt.datetime.strptime(text, "%Y-%m-%d")
+    return text
+
+
+def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Path | None = None,
+             data: Path = DEMO_DATA) -> DemoResult:
+    from .collect import collect
+    from .report import scorecard_json
+    from .scorecard import write_scorecard
+
+    table = load_task_table(task_table)
+    out_dir = Path(out_dir)
+    templates = _write_templates(table, out_dir / "1_填报表")
+    echo(f"① 已生成 {len(templates)} 份填报表：{(out_dir / '1_填报表').resolve()}")
+    returns_dir = _simulate_returns(table, read_demo_rows(data), out_dir / "2_回收表", task_table)
+    echo(f"② 已模拟各单位填报并发回（含不规范填写、重复报送、误用上年表格、一个单位逾期未报）：{returns_dir.resolve()}")
+
+    collection = collect(table, returns_dir)
+    result = compute(table, collection)
+    stem = f"{table.year}年{table.city}节水型城市评分表"
+    scorecard = out_dir / "3_评分表" / f"{stem}.xlsx"
+    json_path = scorecard.with_suffix(".json")
+    write_scorecard(table, collection, result, scorecard)
+    write_json(json_path, scorecard_json(table, collection, result))
+    pdf = _pdf(scorecard, echo)
+    _echo_summary(table, collection, result, scorecard, json_path, pdf, echo)
+    return DemoResult(templates, returns_dir, scorecard, json_path, pdf, result, collection)
+
+
+def _write_templates(table: TaskTable, folder: Path) -> list[Path]:
+    from .template import write_templates
+
+    return write_templates(table, folder)
+
+
+def _templates_by_unit(paths: list[Path]) -> dict[str, Path]:
+    out = {}
+    for p in paths:
+        wb = openpyxl.load_workbook(p, read_only=False)
+        ident = read_identity(wb)
+        wb.close()
+        if ident is not None:
+            out[ident.unit] = p
+    return out
+
+
+def _simulate_returns(table: TaskTable, files, folder: Path, task_table: Path | None) -> Path:
+    """Fill one workbook per demo file into ``folder`` (the demo's own folder, rebuilt each run)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    forms = {table.year: _templates_by_unit(sorted((folder.parent / "1_填报表").glob("*.xlsx")))}
+    base = _dt.datetime(table.year + 1, 1, 10, 9, 0, tzinfo=_dt.timezone.utc)
+    with tempfile.TemporaryDirectory(prefix="jieshui-demo-") as tmp:
+        for n, ((name, unit, year), entries) in enumerate(files.items()):
+            year = year or table.year
+            if year not in forms:
+                other = load_task_table(task_table, year=year)
+                forms[year] = _templates_by_unit(_write_templates(other, Path(tmp) / str(year)))
+            fill_workbook(forms[year][unit], folder / name, entries, modified=base + _dt.timedelta(hours=n))
+    (folder / f"~${next(iter(files))[0]}").write_bytes(b"\x00" * 162)   # an Office lock file left behind
+    return folder
+
+
+def _pdf(scorecard: Path, echo) -> Path | None:
+    if not libreoffice_available():
+        echo("（本机未安装 LibreOffice，未生成 PDF；可用 Excel/WPS 打开评分表打印。）")
+        return None
+    from .printing import print_pdf
+
+    return print_pdf(scorecard)
+
+
+def _echo_summary(table, collection, result, scorecard, json_path, pdf, echo) -> None:
+    echo(f"③ 汇总完成：{result.passed}/{len(result.indicators)} 项指标达标；{result.verdict}。")
+    for r in result.indicators:
+        if r.status != "pass":
+            echo(f"   - {r.indicator.seq}. {r.indicator.name}：{r.status_label}")
+    missing = [u for u in table.reporting_units() if collection.unit_status(u) == "missing"]
+    rejected = [u for u in table.reporting_units() if collection.unit_status(u) == "rejected"]
+    if missing:
+        echo("   未报送：" + "、".join(missing))
+    if rejected:
+        echo("   有错误需退回：" + "、".join(rejected))
+    findings = len(collection.report) + len(result.report)
+    echo(f"   问题清单 {findings} 条（见评分表“问题清单”工作表）")
+    echo(f"评分表：{scorecard.resolve()}")
+    echo(f"JSON：{json_path.resolve()}")
+    if pdf:
+        echo(f"PDF：{pdf.resolve()}")
