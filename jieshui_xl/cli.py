@@ -52,9 +52,9 @@ def main():
               help="输出文件夹（不存在时自动创建）")
 def templates(task_table, year, city, out_dir):
     """为每个填报单位生成一份填报表（.xlsx）。"""
+    table = _table(task_table, year, city)
     from .template import write_templates
 
-    table = _table(task_table, year, city)
     paths = write_templates(table, Path(out_dir))
     click.echo(f"已为 {table.city}{table.year} 年度生成 {len(paths)} 份填报表，位于：{Path(out_dir).resolve()}")
     for p in paths:
@@ -62,10 +62,21 @@ def templates(task_table, year, city, out_dir):
 
 
 def _collect(folder, task_table, year):
+    table = _table(task_table, year)
     from .collect import collect
 
-    table = _table(task_table, year)
-    return table, collect(table, Path(folder))
+    return table, collect(table, Path(folder), progress=_progress())
+
+
+def _progress():
+    """A one-line progress display on a terminal (stderr); nothing when output is redirected."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, name: str) -> None:
+        click.echo(f"\r正在读取 {done}/{total}：{name[:40]:<40}", err=True, nl=done == total)
+
+    return show
 
 
 @main.command()

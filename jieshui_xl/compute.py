@@ -16,11 +16,12 @@ from .formula import ExcelError, Formula, parse
 from .spec import Indicator, Table, TaskTable
 
 __all__ = ["IndicatorResult", "Logic", "Result", "RowResult", "TaskResult", "compute", "logic",
-           "STATUS_LABELS", "STATUS_CODES", "row_logic", "TableLogic"]
+           "STATUS_LABELS", "STATUS_CODES", "VERDICTS", "row_logic", "TableLogic"]
 
 PASS, FAIL, MISSING, INVALID = "pass", "fail", "missing", "invalid"
 STATUS_LABELS = {PASS: "达标", FAIL: "未达标", MISSING: "数据缺失", INVALID: "数据异常"}
 STATUS_CODES = {v: k for k, v in STATUS_LABELS.items()}
+VERDICTS = {True: "底线指标全部达标", False: "底线指标未全部达标"}   # Result.verdict, by veto_ok
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ class Result:
 
     @property
     def verdict(self) -> str:
-        return "底线指标全部达标" if self.veto_ok else "底线指标未全部达标"
+        return VERDICTS[self.veto_ok]
 
     def by_code(self, code: str) -> IndicatorResult:
         return next(r for r in self.indicators if r.code == code)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from decimal import Decimal as _Decimal
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
@@ -92,8 +93,9 @@ class _Parser:
         self.text = text
         try:
             items = Tokenizer("=" + text.lstrip("=")).items
-        except Exception as exc:  # openpyxl raises plain exceptions on unbalanced input
-            raise FormulaSyntaxError(f"公式无法解析：{exc}") from None
+        except Exception as exc:  # openpyxl raises plain (English) exceptions on unbalanced input
+            what = "引号" if "string" in str(exc).lower() else "括号"
+            raise FormulaSyntaxError(f"公式无法解析：{what}不配对") from None
         self.tokens = [t for t in items if t.type != "WHITE-SPACE"]
         self.pos = 0
 
@@ -174,15 +176,23 @@ class _Parser:
         tok = self._peek()
         if tok is not None and tok.type == "FUNC" and tok.subtype == "CLOSE":
             self.pos += 1
-            return _Node("call", name, ())
+            return self._checked(name, ())
         while True:
             args.append(self._expression(0))
             tok = self._next()
             if tok.type == "SEP" and tok.subtype == "ARG":
                 continue
             if tok.type == "FUNC" and tok.subtype == "CLOSE":
-                return _Node("call", name, tuple(args))
+                return self._checked(name, tuple(args))
             raise FormulaSyntaxError(f"函数 {name} 的参数在“{tok.value}”处无法解析")
+
+    @staticmethod
+    def _checked(name: str, args: tuple) -> _Node:
+        low, high = _ARITY.get(name, (1, 255))
+        if not low <= len(args) <= high:
+            wanted = f"{low}" if low == high else f"{low}～{high}"
+            raise FormulaSyntaxError(f"函数 {name} 需要 {wanted} 个参数，公式中有 {len(args)} 个")
+        return _Node("call", name, args)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,9 +246,18 @@ def _text(value) -> str:
 
 
 def _format_number(value: float) -> str:
+    """A number as text, as Excel converts it (``&``): at most 15 significant digits, no exponent
+    for ordinary magnitudes (1/3 -> 0.333333333333333, 0.00001 -> 0.00001, 1E+20)."""
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
-    return repr(round(value, 15 - max(0, int(math.log10(abs(value))) + 1)))
+    text = f"{value:.15g}"
+    if "e" not in text:
+        return text
+    if 1e-20 <= abs(value) < 1e15:
+        return format(_Decimal(text), "f")
+    mantissa, exponent = text.split("e")
+    exp = int(exponent)
+    return f"{mantissa}E{'+' if exp >= 0 else '-'}{abs(exp):02d}"
 
 
 def _type_rank(value) -> int:
@@ -290,8 +309,11 @@ def _arith(op: str, left, right):
 
 
 def _round_half_away(x: float, digits: int) -> float:
-    factor = 10 ** digits
-    return math.copysign(math.floor(abs(x) * factor + 0.5 + 1e-9) / factor, x)
+    # Excel works with 15 significant digits: 2.675*100 = 267.49999999999997 is 267.5 (rounds up),
+    # while 0.4999999999 stays below one half.
+    factor = 10.0 ** digits
+    scaled = float(f"{abs(x) * factor:.15g}")
+    return math.copysign(math.floor(scaled + 0.5) / factor, x)
 
 
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
@@ -333,16 +355,26 @@ def _mod(a, b) -> float:
     return a - b * math.floor(a / b)
 
 
-def _fixed(value, digits=2, _no_commas=True) -> str:
+def _fixed(value, digits=2, no_commas=False) -> str:
+    """Excel FIXED: thousands separators unless the third argument is TRUE (FIXED(6000,2) = "6,000.00")."""
     d = int(_num(digits))
-    return f"{_round_half_away(_num(value), d):.{max(0, d)}f}"
+    text = f"{_round_half_away(_num(value), d) + 0.0:,.{max(0, d)}f}"
+    return text.replace(",", "") if _bool(no_commas) else text
+
+
+def _logicals(args) -> list[bool]:
+    """AND/OR arguments; Excel gives #VALUE! when there is no logical value at all (only blanks)."""
+    values = [_bool(v) for v in _flatten(args) if v is not None]
+    if not values:
+        raise _Raise(VALUE)
+    return values
 
 
 # Functions that take evaluated arguments.  IF, IFERROR and the IS* functions are evaluated lazily
 # in ``_call`` (they must see errors without propagating them).
 _EAGER: dict[str, Callable] = {
-    "AND": lambda *a: all([_bool(v) for v in _flatten(a) if v is not None]),
-    "OR": lambda *a: any([_bool(v) for v in _flatten(a) if v is not None]),
+    "AND": lambda *a: all(_logicals(a)),
+    "OR": lambda *a: any(_logicals(a)),
     "NOT": lambda v: not _bool(v),
     "ABS": lambda v: abs(_num(v)),
     "MIN": lambda *a: min(_numbers_of(a), default=0.0),
@@ -358,6 +390,10 @@ _EAGER: dict[str, Callable] = {
 }
 _LAZY = frozenset({"IF", "IFERROR", "ISBLANK", "ISNUMBER", "ISERROR", "ISTEXT"})
 FUNCTIONS = frozenset(_EAGER) | _LAZY
+# (fewest, most) arguments, checked when parsing; functions not listed take 1..255 (Excel's limit).
+_ARITY = {"IF": (2, 3), "IFERROR": (2, 2), "ISBLANK": (1, 1), "ISNUMBER": (1, 1), "ISERROR": (1, 1),
+          "ISTEXT": (1, 1), "NOT": (1, 1), "ABS": (1, 1), "ROUND": (2, 2), "MOD": (2, 2), "DATE": (3, 3),
+          "LEN": (1, 1), "FIXED": (1, 3)}
 
 
 # ---------------------------------------------------------------------------------------------

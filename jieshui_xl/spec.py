@@ -217,6 +217,8 @@ class TaskTable:
     tasks: list[Task]
     checks: list[Check]
     choices: dict[str, list[Choice]]
+    notices: list[str] = field(default_factory=list)   # decisions the loader took (shown to users)
+    param_labels: dict[str, tuple[str, str]] = field(default_factory=dict)   # code -> (名称, 单位)
 
     # -- identity -------------------------------------------------------------------------------
     @property
@@ -393,6 +395,8 @@ class _Loader:
         self.path, self.year_arg, self.city_arg = path, year, city
         self.report = Report()
         self.file = path.name
+        self.missing_params: set[str] = set()
+        self.notices: list[str] = []
 
     # -- reading -----------------------------------------------------------------------------
     def read_sheets(self) -> dict[str, list[_Row]]:
@@ -486,8 +490,10 @@ class _Loader:
     # -- sheets --------------------------------------------------------------------------------
     def params(self, rows: list[_Row]) -> tuple[dict, int, str]:
         by_code: dict[str, dict] = {}
+        self.param_labels: dict[str, tuple[str, str]] = {}
         for row in rows:
             code = self.need(row, "代码")
+            self.param_labels.setdefault(code, (row.text("名称"), row.text("单位")))
             year = self.number(row, "适用年度", integer=True)
             by_code.setdefault(code, {})[year] = row.get("值")
         general = {code: years.get(None) for code, years in by_code.items()}
@@ -499,9 +505,7 @@ class _Loader:
             year = 0
         params = {}
         for code, years in by_code.items():
-            value = years.get(year, years.get(None))
-            if value is None and any(k is not None for k in years) and year not in years:
-                self.report.add("table-missing-parameter", file=self.file, sheet="参数", value=code, year=year)
+            value = self._param_for_year(code, years, year)
             if isinstance(value, (_dt.datetime, _dt.date)):
                 value = value.strftime("%Y-%m-%d")
             params[code] = value
@@ -509,6 +513,21 @@ class _Loader:
         city = self.city_arg or str(params.get("city") or "")
         params["city"] = city
         return params, year, city
+
+    def _param_for_year(self, code: str, years: dict, year: int):
+        """The row for ``year``, else the general row, else the latest earlier year (with a notice:
+        national averages are published a year late), else a problem."""
+        if year in years or None in years:
+            return years.get(year, years.get(None))
+        earlier = [y for y in years if y is not None and y < year]
+        if earlier:
+            used = max(earlier)
+            self.notices.append(f"参数“{self.param_labels[code][0] or code}”没有{year}年的值，"
+                                f"暂用{used}年的值 {years[used]}；公布后请在任务分工表“参数”工作表补上{year}年一行。")
+            return years[used]
+        self.report.add("table-missing-parameter", file=self.file, sheet="参数", value=code, year=year)
+        self.missing_params.add(code)   # reported once here, not again by every formula using it
+        return None
 
     def units(self, rows: list[_Row]) -> dict[str, Unit]:
         units, seen_codes = {}, {}
@@ -573,7 +592,7 @@ class _Loader:
                 rule=self.formula(row, "达标规则"), note=self.formula(row, "备注公式"), table=row.text("表格"),
                 row_formula=self.formula(row, "行公式"), row_rule=self.formula(row, "行规则"),
                 remark=row.text("说明")))
-            if not out[-1].rule and not out[-1].table:
+            if not row.text("达标规则") and not out[-1].table:   # (a rule that did not parse is reported once)
                 self.report.add("table-missing-value", file=self.file, **row.loc("达标规则"))
         return out
 
@@ -640,8 +659,10 @@ class _Loader:
                 if calc.indicator and calc.indicator not in by_code:
                     self.report.add("table-bad-value", file=self.file, value=calc.indicator,
                                     detail="没有这个指标代码", **row.loc("所属指标"))
-        for row, chk in zip(sheets.get("一致性检查", []), table.checks):
-            self.known(chk.rule, scalar, row, "规则")
+        checks = {c.code: c for c in table.checks}   # a check whose rule did not parse is absent
+        for row in sheets.get("一致性检查", []):
+            if row.text("代码") in checks:
+                self.known(checks[row.text("代码")].rule, scalar, row, "规则")
         for row, task in zip(sheets.get("任务", []), table.tasks):
             if task.indicator and task.indicator not in by_code:
                 self.report.add("table-bad-value", file=self.file, value=task.indicator,
@@ -649,23 +670,27 @@ class _Loader:
         for name in (YESNO_LIST, TASK_STATUS_LIST):
             if name not in table.choices:
                 self.report.add("table-missing-value", file=self.file, sheet="选项", field=f"列表“{name}”")
-        self.acyclic(table)
+        self.acyclic(table, sheets)
 
     def known(self, f: Formula | None, names: set, row: _Row, key: str) -> None:
         if f is None:
             return
-        for name in sorted(f.names - names):
+        for name in sorted(f.names - names - self.missing_params):
             self.report.add("table-unknown-name", file=self.file, value=name, **row.loc(key))
 
-    def acyclic(self, table: TaskTable) -> None:
+    def acyclic(self, table: TaskTable, sheets: dict[str, list[_Row]] | None = None) -> None:
         state: dict[str, int] = {}
+        where = self._formula_cells(table, sheets or {})
 
         def visit(name: str, path: list[str]) -> None:
             f = table.definition(name)
             if f is None or state.get(name) == 2:
                 return
             if state.get(name) == 1:
-                self.report.add("table-cycle", file=self.file, detail=" → ".join(path + [name]))
+                cycle = path[path.index(name):] if name in path else path
+                steps = [f"{n}（“{where[n]['sheet']}”{where[n]['cell']}）" if n in where else n for n in cycle]
+                loc = where.get(cycle[-1] if cycle else name, {})
+                self.report.add("table-cycle", file=self.file, detail=" → ".join(steps + [name]), **loc)
                 return
             state[name] = 1
             for dep in sorted(f.names):
@@ -674,6 +699,19 @@ class _Loader:
 
         for name in list(table.calcs) + [i.value_name for i in table.indicators]:
             visit(name, [])
+
+    @staticmethod
+    def _formula_cells(table: TaskTable, sheets: dict[str, list[_Row]]) -> dict[str, dict]:
+        """Where each computed name's formula is (sheet, cell, column), for messages."""
+        where = {}
+        for row in sheets.get("计算项", []):
+            where[row.text("代码")] = row.loc("公式")
+        for row, ind in zip(sheets.get("指标", []), table.indicators):
+            where[ind.value_name] = row.loc("计算公式")
+            where[ind.target_name] = row.loc("目标值")
+        for row in sheets.get("一致性检查", []):
+            where[row.text("代码")] = row.loc("规则")
+        return where
 
 
 def load_task_table(path: str | Path | None = None, year: int | None = None,
@@ -696,6 +734,7 @@ def load_task_table(path: str | Path | None = None, year: int | None = None,
         tasks=loader.tasks(sheets["任务"], units),
         checks=loader.checks(sheets["一致性检查"], seen),
         choices=loader.choices(sheets["选项"]),
+        param_labels=loader.param_labels, notices=loader.notices,
     )
     loader.cross_check(table, sheets)
     if loader.report.errors:

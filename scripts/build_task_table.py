@@ -155,11 +155,10 @@ INDICATORS = [
          code="I08", unit="m³/万元", decimals=2, target="0.5*national_industrial_intensity",
          formula="industrial_new_water_wm3/industrial_value_added_yi",
          rule="OR(value_I08<target_I08,IF(ISNUMBER(I08_decline),I08_decline>=5,FALSE))",
-         note='IF(value_I08<target_I08,"低于全国平均值的50%",'
-              'IF(ISNUMBER(I08_decline),IF(I08_decline>=5,"年降低率达标","年降低率未达5%"),'
-              '"未填上年数据，仅按全国平均值判定"))'
-              '&IF(ISNUMBER(industrial_intensity_decline_pct),"（年降低率为官方公布可比价）",'
-              'IF(ISNUMBER(I08_decline),"（年降低率按当年价推算）",""))',
+         note='IF(value_I08<target_I08,"低于全国平均值的50%","不低于全国平均值的50%")'
+              '&IF(ISNUMBER(I08_decline),"；年降低率"&FIXED(I08_decline,2)&"%"'
+              '&IF(ISNUMBER(industrial_intensity_decline_pct),"（官方公布，可比价）","（按当年价推算）"),'
+              'IF(value_I08<target_I08,"","；未填上年数据，无法判定年降低率"))',
          remark="决定：年降低率=(上年−当年)÷上年×100。填报了官方公布的年降低率（可比价）时采用该值，"
                 "否则由上年值按当年价推算并注明“按当年价推算”；两者都未填报时只判定第一个条件。"),
     dict(seq=9, goal=G2, name="再生水利用率",
@@ -241,11 +240,10 @@ INDICATORS = [
          code="I17", unit="m³/万元", decimals=2, target="0.4*national_gdp_intensity",
          formula="nonprimary_water_use_wm3/gdp_nonprimary_yi",
          rule="OR(value_I17<target_I17,IF(ISNUMBER(I17_decline),I17_decline>=5,FALSE))",
-         note='IF(value_I17<target_I17,"低于全国平均值的40%",'
-              'IF(ISNUMBER(I17_decline),IF(I17_decline>=5,"年降低率达标","年降低率未达5%"),'
-              '"未填上年数据，仅按全国平均值判定"))'
-              '&IF(ISNUMBER(gdp_intensity_decline_pct),"（年降低率为官方公布可比价）",'
-              'IF(ISNUMBER(I17_decline),"（年降低率按当年价推算）",""))',
+         note='IF(value_I17<target_I17,"低于全国平均值的40%","不低于全国平均值的40%")'
+              '&IF(ISNUMBER(I17_decline),"；年降低率"&FIXED(I17_decline,2)&"%"'
+              '&IF(ISNUMBER(gdp_intensity_decline_pct),"（官方公布，可比价）","（按当年价推算）"),'
+              'IF(value_I17<target_I17,"","；未填上年数据，无法判定年降低率"))',
          remark="决定：同指标8，年降低率优先采用官方公布的可比价数据，否则按当年价推算并注明。"),
     dict(seq=18, goal=G3, name="节水资金投入占比",
          definition="（城市节水财政投入÷城市本级财政支出）×100%",
