@@ -54,6 +54,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "name-missing": (ERROR, "填报表中找不到“{label}”的输入单元格（名称 {field} 已被删除），该项未读取。请让{unit}使用原表重新填报。"),
     "cell-moved": (WARNING, "“{label}”的输入单元格由 {expected} 移到了 {cell}（表格布局被改动），已按名称读取，请核对。"),
     "extra-content": (WARNING, "{sheet} {cell}有模板以外的内容“{value}”，未汇总。如是数据，请让{unit}填在规定的输入单元格中。"),
+    "extra-content-more": (WARNING, "工作表“{sheet}”另有 {count} 个单元格有模板以外的内容（如 {cell}），未逐一列出，也未汇总。"
+                                    "请打开原文件核对。"),
+    "eml-no-workbook": (WARNING, "邮件“{file}”中没有 Excel 附件，未处理。如填报表在正文链接或网盘中，请另行下载后放入回收文件夹。"),
     # -- values ---------------------------------------------------------------------------------
     "value-cleaned": (WARNING, "“{label}”填的是“{value}”，已按 {parsed} 读取（{detail}）。请核对。"),
     "value-formula": (WARNING, "“{label}”的单元格是公式，已按其计算结果 {parsed} 读取。"),
@@ -63,7 +66,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value-out-of-range": (ERROR, "“{label}”应{bound}，填的是“{value}”，未采用。请核实后改正。"),
     "value-bad-choice": (ERROR, "“{label}”应从下拉列表中选择（{choices}），填的是“{value}”，未采用。"),
     "value-unit-mismatch": (ERROR, "“{label}”的单位应为{item_unit}，填的是“{value}”，未采用。请换算为{item_unit}后填写纯数字。"),
+    "value-formula-no-result": (ERROR, "“{label}”的单元格是公式“{value}”，但文件中没有保存计算结果（可能由其他程序生成），"
+                                       "未采用。请用 Excel/WPS 打开并保存后发回，或直接填写数值。"),
     "value-missing": (WARNING, "“{label}”未填写。相关指标将显示为“数据缺失”，请{unit}补报。"),
+    "source-without-value": (WARNING, "“{label}”未填写，但填写了数据来源“{value}”。请{unit}补报数值。"),
     "table-row-incomplete": (ERROR, "{table}第{row}行未填全（缺：{detail}）。一行要么全部填写，要么全部留空。"),
     "task-status-missing": (WARNING, "任务{task}“{title}”未填写进展状态，按“未启动”计。请{unit}补报。"),
     "contact-missing": (WARNING, "未填写{label}。请{unit}补充，便于核实数据。"),

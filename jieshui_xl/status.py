@@ -1,0 +1,39 @@
+"""Who has returned what: the status JSON of ``jieshui-xl status`` (docs/spec_interfaces.md)."""
+
+from __future__ import annotations
+
+from .data import Collection, Submission
+from .spec import TaskTable
+
+__all__ = ["status_json", "unit_entry"]
+
+
+def _main_submission(collection: Collection, unit: str) -> Submission | None:
+    """The file that decides the unit's status: the accepted one, else its latest rejected one."""
+    accepted = collection.accepted(unit)
+    if accepted is not None:
+        return accepted
+    rejected = [s for s in collection.submissions if s.unit == unit and s.status == "rejected"]
+    return rejected[-1] if rejected else None
+
+
+def _file_entry(s: Submission) -> dict:
+    return {"file": s.file, "status": s.status, "errors": s.errors, "warnings": s.warnings,
+            "saved_at": s.saved_at.isoformat(timespec="seconds") if s.saved_at else None,
+            "reason": s.reason}
+
+
+def unit_entry(collection: Collection, unit: str) -> dict:
+    main = _main_submission(collection, unit)
+    return {"unit": unit, "status": collection.unit_status(unit), "file": main.file if main else None,
+            "errors": main.errors if main else 0, "warnings": main.warnings if main else 0,
+            "files": [_file_entry(s) for s in collection.submissions if s.unit == unit]}
+
+
+def status_json(table: TaskTable, collection: Collection) -> dict:
+    """{"year", "units": [{"unit", "status", "file", "errors", ...}]}, one entry per reporting unit;
+    ``other_files`` lists the files that belong to no reporting unit (not ours, unreadable, skipped)."""
+    units = table.reporting_units()
+    return {"year": table.year, "city": table.city,
+            "units": [unit_entry(collection, unit) for unit in units],
+            "other_files": [dict(_file_entry(s), unit=s.unit) for s in collection.submissions if s.unit not in units]}
