@@ -1,0 +1,127 @@
+"""The scorecard's JSON twin (``consolidate --json``): the contract in docs/spec_interfaces.md.
+
+Contract keys (never renamed): ``year``, ``indicators`` (code, name, value, unit, status, target,
+type), ``findings`` (Finding.to_dict()), ``submissions`` (unit, file, status).  Everything else is
+added beside them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+
+from . import __version__
+from .compute import STATUS_LABELS, IndicatorResult, Result
+from .data import Collection
+from .formula import ExcelError
+from .spec import TaskTable
+
+__all__ = ["scorecard_json", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+
+def scorecard_json(table: TaskTable, collection: Collection, result: Result) -> dict:
+    """Everything the scorecard workbook shows, as plain JSON-serialisable data."""
+    units = table.reporting_units()
+    return {
+        "year": result.year,
+        "city": result.city,
+        "title": str(table.params.get("title") or ""),
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"jieshui_xl {__version__}",
+        "table_version": table.version,
+        "generated_at": _dt.datetime.now().isoformat(timespec="seconds"),
+        "passed": result.passed,
+        "total": len(result.indicators),
+        "veto_ok": result.veto_ok,
+        "verdict": result.verdict,
+        "indicators": [_indicator(table, r) for r in result.indicators],
+        "checks": [{"code": c.code, "ok": bool(result.checks.get(c.code, True)), "severity": c.severity,
+                    "message": c.message, "rule": c.rule.text} for c in table.checks],
+        "tasks": [_task(tr) for tr in result.tasks],
+        "units": [_unit(collection, u) for u in units],
+        "returned": sum(1 for u in units if collection.unit_status(u) != "missing"),
+        "findings": [f.to_dict() for f in list(collection.report) + list(result.report)],
+        "submissions": [_submission(s) for s in collection.submissions],
+    }
+
+
+def _indicator(table: TaskTable, r: IndicatorResult) -> dict:
+    ind = r.indicator
+    out = {
+        "code": ind.code,
+        "name": ind.name,
+        "value": _number(r.value),
+        "unit": ind.result_unit,
+        "status": r.status,
+        "target": ind.requirement,
+        "type": ind.type_label,
+        "seq": ind.seq,
+        "goal": ind.goal,
+        "status_label": STATUS_LABELS[r.status],
+        "note": r.note,
+        "target_value": _number(r.target),
+        "veto": ind.is_veto,
+        "decimals": ind.decimals,
+        "lead_units": list(ind.leads),
+        "responsible_units": list(ind.responsible),
+        "reporter": table.indicator_reporter(ind),
+        "remark": ind.remark,
+        "calcs": {code: _plain(v) for code, v in r.calcs.items()},
+        "missing_items": list(r.missing_items),
+        "failed_checks": list(r.failed_checks),
+    }
+    if ind.table:
+        out["rows"] = [{"row": row.number, "cells": {k: _plain(v) for k, v in row.cells.items()},
+                        "filled": row.filled, "complete": row.complete, "value": _number(row.value),
+                        "passed": row.passed} for row in r.rows if row.filled]
+    return out
+
+
+def _task(tr) -> dict:
+    task = tr.task
+    return {
+        "seq": task.seq,
+        "title": task.title,
+        "category": task.category,
+        "lead_units": list(task.leads),
+        "reporters": list(task.reporters),
+        "status": tr.status,
+        "answers": [{"unit": a.unit, "status": a.status, "evidence": a.evidence, "note": a.note, "file": a.file,
+                     "cell": a.cell} for a in tr.answers.values()],
+        "unanswered": list(tr.unanswered),
+    }
+
+
+def _unit(collection: Collection, unit: str) -> dict:
+    sub = collection.accepted(unit)
+    contact = collection.contacts.get(unit) or {}
+    return {"unit": unit, "status": collection.unit_status(unit), "file": sub.file if sub else None,
+            "errors": sub.errors if sub else 0, "warnings": sub.warnings if sub else 0,
+            "contact": {k: _plain(v) for k, v in contact.items()}}
+
+
+def _submission(s) -> dict:
+    return {"unit": s.unit, "file": s.file, "status": s.status,
+            "saved_at": s.saved_at.isoformat(timespec="seconds") if s.saved_at else None,
+            "year": s.year, "errors": s.errors, "warnings": s.warnings, "reason": s.reason}
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _plain(value):
+    """A JSON value: numbers stay numbers, "" and errors become null, dates become text."""
+    if value is None or value == "" or isinstance(value, ExcelError):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return _number(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,209 @@
+"""计算过程: parameters, every indicator's formula with its numbers, calcs (I03's R_WL … R_n, the
+declines and growth), consistency checks and the per-row computation of table indicators.
+
+The cells here carry the names ``target_Ixx``, the calc codes, the check codes, the parameters and
+the table helper ranges; every one is a live formula from :func:`jieshui_xl.compute.logic`.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+
+from ..findings import SEVERITY_LABELS
+from ..formula import parse
+from .context import Context, sheet_ref, substituted
+from .styles import row_height
+
+SHEET = "计算过程"
+
+WIDTHS = [25, 22, 32, 28, 11, 9, 10, 26, 9, 34]
+LAST = len(WIDTHS) - 1
+
+
+def write(ctx: Context) -> None:
+    ws, st = ctx.sheets[SHEET], ctx.st
+    for i, w in enumerate(WIDTHS):
+        ws.set_column(i, i, w)
+    ws.merge_range(0, 0, 0, LAST, f"{ctx.table.city}{ctx.table.year}年度 计算过程", st.title)
+    ws.set_row(0, 26)
+    ws.merge_range(1, 0, 1, LAST, "每个结果都是实时公式：修改“汇总数据”中的报送值后，Excel/WPS/LibreOffice 会重新计算。"
+                   "“代入数值”为程序计算时代入的数值，便于核对。", st.subtitle)
+    row = _parameters(ctx, ws, 3)
+    row = _indicators(ctx, ws, row + 1)
+    row = _calcs(ctx, ws, row + 1)
+    row = _checks(ctx, ws, row + 1)
+    for code, tl in ctx.logic.tables.items():
+        row = _table_rows(ctx, ws, code, tl, row + 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&C第 &P 页，共 &N 页&R打印日期：&D")
+
+
+def _header(ws, st, row: int, title: str, heads: list[str]) -> int:
+    ws.merge_range(row, 0, row, LAST, title, st.section)
+    for c, head in enumerate(heads):
+        ws.write_string(row + 1, c, head, st.header)
+    for c in range(len(heads), LAST + 1):
+        ws.write_blank(row + 1, c, None, st.header)
+    return row + 2
+
+
+def _parameters(ctx: Context, ws, row: int) -> int:
+    st = ctx.st
+    row = _header(ws, st, row, "一、参数（节水办在任务分工表“参数”工作表中设定）",
+                  ["代码", "", "", "", "值"])
+    for code in ctx.table.parameter_names():
+        ws.merge_range(row, 0, row, 3, code, st.code)
+        value = ctx.table.params[code]
+        ws.write_number(row, 4, float(value), st.number(None))
+        ctx.define(code, SHEET, row, 4)
+        row += 1
+    return row
+
+
+def _indicators(ctx: Context, ws, row: int) -> int:
+    st, lg = ctx.st, ctx.logic
+    row = _header(ws, st, row, "二、指标计算",
+                  ["代码", "指标", "计算公式", "代入数值", "计算结果", "单位", "目标值", "达标规则", "达标情况", "说明"])
+    for ind in ctx.table.indicators:
+        r = ctx.result.by_code(ind.code)
+        formula = ind.formula or (ind.row_formula if ind.table else None)
+        ws.write_string(row, 0, ind.code, st.code)
+        ws.write_string(row, 1, ind.name, st.text)
+        ws.write_string(row, 2, formula.text if formula else "", st.code_wrap)
+        shown = substituted(ind.formula, ctx.cached) if ind.formula else ("逐行计算，见下方表格" if ind.table else "")
+        ws.write_string(row, 3, shown, st.code_wrap)
+        ctx.raw_formula(ws, row, 4, ind.value_name, [ind.value_name], st.number(ind.decimals), r.value)
+        ws.write_string(row, 5, ind.result_unit, st.text_center)
+        if ind.target_name in lg.formulas:
+            ctx.formula(ws, row, 6, lg.formulas[ind.target_name], st.number(None), ctx.value(ind.target_name))
+            ctx.define(ind.target_name, SHEET, row, 6)
+        else:
+            ws.write_blank(row, 6, None, st.text)
+        rule = ind.rule.text if ind.rule else (ind.row_rule.text if ind.row_rule else "")
+        ws.write_string(row, 7, rule, st.code_wrap)
+        ctx.raw_formula(ws, row, 8, ind.status_name, [ind.status_name], st.status, r.status_label)
+        ws.write_string(row, 9, ind.remark, st.note)
+        ws.set_row(row, max(row_height([(formula.text if formula else "", WIDTHS[2]), (shown, WIDTHS[3]),
+                                        (rule, WIDTHS[7]), (ind.name, WIDTHS[1])]),
+                            row_height([(ind.remark, WIDTHS[9])], small=True)))
+        row += 1
+    status_col = _col(8)
+    st.status_rules(ws, f"{status_col}{row - len(ctx.table.indicators) + 1}:{status_col}{row}", ctx.status_labels)
+    return row
+
+
+def _calcs(ctx: Context, ws, row: int) -> int:
+    st, lg = ctx.st, ctx.logic
+    row = _header(ws, st, row, "三、计算项（如漏损率修正值 R1～R4、年降低率、年增长率）",
+                  ["代码", "名称", "公式", "代入数值", "结果", "单位", "所属指标", "", "", "说明"])
+    for calc in ctx.table.calcs.values():
+        ws.write_string(row, 0, calc.code, st.code)
+        ws.write_string(row, 1, calc.label, st.text)
+        ws.write_string(row, 2, calc.formula.text, st.code_wrap)
+        shown = substituted(calc.formula, ctx.cached)
+        ws.write_string(row, 3, shown, st.code_wrap)
+        ctx.formula(ws, row, 4, lg.formulas[calc.code], st.number(4), ctx.value(calc.code))
+        ctx.define(calc.code, SHEET, row, 4)
+        ws.write_string(row, 5, calc.unit, st.text_center)
+        ws.write_string(row, 6, calc.indicator, st.text_center)
+        ws.write_blank(row, 7, None, st.text)
+        ws.write_blank(row, 8, None, st.text)
+        ws.write_string(row, 9, calc.note, st.note)
+        ws.set_row(row, max(row_height([(calc.formula.text, WIDTHS[2]), (shown, WIDTHS[3]), (calc.label, WIDTHS[1])]),
+                            row_height([(calc.note, WIDTHS[9])], small=True)))
+        row += 1
+    return row
+
+
+def _checks(ctx: Context, ws, row: int) -> int:
+    st, lg = ctx.st, ctx.logic
+    row = _header(ws, st, row, "四、一致性检查（结果为 FALSE 即不一致；“错误”使相关指标为“数据异常”，“警告”只提示）",
+                  ["代码", "提示", "规则", "代入数值", "结果", "严重程度", "", "", "", "涉及数据项"])
+    first = row
+    for chk in ctx.table.checks:
+        ws.write_string(row, 0, chk.code, st.code)
+        ws.write_string(row, 1, chk.message, st.text)
+        ws.write_string(row, 2, chk.rule.text, st.code_wrap)
+        shown = substituted(chk.rule, ctx.cached)
+        ws.write_string(row, 3, shown, st.code_wrap)
+        ctx.formula(ws, row, 4, lg.formulas[chk.code], st.boolean, ctx.value(chk.code))
+        ctx.define(chk.code, SHEET, row, 4)
+        ws.write_string(row, 5, SEVERITY_LABELS.get(chk.severity, chk.severity), st.text_center)
+        for c in (6, 7, 8):
+            ws.write_blank(row, c, None, st.text)
+        items = "、".join(sorted(ctx.table.items_used(chk.rule)))
+        ws.write_string(row, 9, items, st.note)
+        cf = st.cf_bad if chk.severity == "error" else st.cf_warn
+        ws.conditional_format(row, 4, row, 4, {"type": "cell", "criteria": "==", "value": "FALSE", "format": cf})
+        ws.set_row(row, max(row_height([(chk.message, WIDTHS[1]), (chk.rule.text, WIDTHS[2]), (shown, WIDTHS[3])]),
+                            row_height([(items, WIDTHS[9])], small=True)))
+        row += 1
+    if row > first:
+        ws.conditional_format(first, 4, row - 1, 4, {"type": "cell", "criteria": "==", "value": "TRUE",
+                                                     "format": st.cf_good})
+    return row
+
+
+def _table_rows(ctx: Context, ws, code: str, tl, row: int) -> int:
+    """Per-row formulas of a table indicator, with its helper ranges (filled/complete/value/pass)."""
+    st = ctx.st
+    ind = ctx.table.indicator(code)
+    r = ctx.result.by_code(code)
+    tbl = tl.table
+    row = _header(ws, st, row, f"五、{ind.code} {ind.name}：逐行计算（数据见“汇总数据”表格 {tbl.code}）",
+                  ["行", "行内容", "行公式", "代入数值", "行值", "单位", "已填(1/0)", "填全(1/0)", "达标(1/0)",
+                   "行规则（row_value 为行值）"])
+    value_col, filled_col, complete_col, pass_col = 4, 6, 7, 8
+    first = row
+    text_cols = [c for c in tbl.columns if not c.numeric][:2]
+    for i in range(tbl.rows):
+        rr = r.rows[i] if i < len(r.rows) else None
+        cells = {c.code: ctx.table_cells[(tbl.code, i, c.code)] for c in tbl.columns}
+        value_ref = sheet_ref(SHEET, row, value_col)
+        rename = dict(cells, row_value=value_ref)
+        row_values = dict(ctx.cached, **(rr.cells if rr else {}))
+        ws.write_number(row, 0, i + 1, st.integer)
+        content = " / ".join(str(rr.cells.get(c.code)) for c in text_cols if rr and rr.cells.get(c.code) is not None)
+        ws.write_string(row, 1, content, st.text)
+        ws.write_string(row, 2, ind.row_formula.text if ind.row_formula else "", st.code_wrap)
+        shown = substituted(ind.row_formula, row_values) if rr and rr.filled else ""
+        ws.write_string(row, 3, shown, st.code_wrap)
+        ctx.formula(ws, row, value_col, tl.value, st.number(ind.decimals),
+                    rr.value if rr else None, rename)
+        ws.write_string(row, 5, ind.result_unit, st.text_center)
+        ctx.formula(ws, row, filled_col, tl.filled, st.integer, float(rr.filled) if rr else 0.0, rename)
+        ctx.formula(ws, row, complete_col, tl.complete, st.integer, float(rr.complete) if rr else 0.0, rename)
+        ctx.formula(ws, row, pass_col, tl.passed, st.integer, float(rr.passed) if rr else 0.0, rename)
+        rule = ind.row_rule.text if ind.row_rule else ""
+        if rr and rr.value is not None and ind.row_rule:
+            rule += "\n→ " + substituted(ind.row_rule, dict(row_values, row_value=rr.value))
+        ws.write_string(row, 9, rule, st.code_wrap)
+        row += 1
+    last = row - 1
+    for part, col in (("filled", filled_col), ("complete", complete_col), ("value", value_col),
+                      ("pass", pass_col)):
+        ctx.define(tl.range_names[part], SHEET, first, col, last)
+    ws.conditional_format(first, complete_col, last, complete_col, {
+        "type": "formula", "criteria": f"=AND(${_col(filled_col)}{first + 1}=1,${_col(complete_col)}{first + 1}=0)",
+        "format": st.cf_odd})
+    ws.conditional_format(first, pass_col, last, pass_col, {
+        "type": "formula", "criteria": f"=AND(${_col(filled_col)}{first + 1}=1,${_col(pass_col)}{first + 1}=0)",
+        "format": st.cf_bad})
+    # The aggregate (status and note use the helper ranges by name).
+    ws.write_string(row, 0, "合计", st.header)
+    ws.write_string(row, 1, "已填行数 / 达标行数", st.text)
+    for part, col in (("filled", filled_col), ("complete", complete_col), ("pass", pass_col)):
+        name = tl.range_names[part]
+        cached = sum(1.0 for x in r.rows if getattr(x, {"filled": "filled", "complete": "complete",
+                                                         "pass": "passed"}[part]))
+        ctx.formula(ws, row, col, parse(f"SUM({name})"), st.integer, cached)
+    return row + 1
+
+
+def _col(col: int) -> str:
+    return xl_col_to_name(col)
+
+
+__all__ = ["SHEET", "write"]

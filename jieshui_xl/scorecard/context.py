@@ -1,0 +1,157 @@
+"""What every sheet writer shares: the round's data, the logic, the defined names and cached values.
+
+Formulas are written through :meth:`Context.formula`, which records the names they use; at the end
+:meth:`Context.define_names` defines every name and fails loudly if a formula refers to one that no
+sheet defined (a scorecard that would show #NAME? is a bug, not an output).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from ..compute import STATUS_LABELS, Logic, Result
+from ..data import Collection, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
+from ..formula import ExcelError, Formula
+from ..spec import TaskTable
+from .styles import Styles
+
+UNIT_STATUS_LABELS = {UNIT_RETURNED: "已报送", UNIT_REJECTED: "被退回", UNIT_MISSING: "未报送"}
+SUBMISSION_LABELS = {"accepted": "采用", "superseded": "被替代（未采用）", "duplicate": "重复（已忽略）",
+                     "rejected": "退回（未采用）", "skipped": "跳过"}
+
+
+def sheet_ref(sheet: str, row: int, col: int, row2: int | None = None, col2: int | None = None) -> str:
+    """Absolute reference with the sheet name quoted: ``'汇总数据'!$C$5`` (or a range)."""
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    ref = xl_rowcol_to_cell(row, col, True, True)
+    if row2 is not None:
+        ref += ":" + xl_rowcol_to_cell(row2, col if col2 is None else col2, True, True)
+    return f"{quoted}!{ref}"
+
+
+@dataclass
+class Context:
+    table: TaskTable
+    collection: Collection
+    result: Result
+    logic: Logic
+    wb: object
+    st: Styles
+    sheets: dict = field(default_factory=dict)          # sheet name -> worksheet
+    names: dict = field(default_factory=dict)           # defined name -> reference
+    used: set = field(default_factory=set)              # names used by written formulas
+    table_cells: dict = field(default_factory=dict)     # (table, row index, column code) -> reference
+    cached: dict = field(default_factory=dict)          # computed name -> Python value
+
+    def __post_init__(self):
+        self.cached = self._cached_values()
+
+    # -- names ----------------------------------------------------------------------------------
+    def define(self, name: str, sheet: str, row: int, col: int, row2: int | None = None,
+               col2: int | None = None) -> str:
+        if name in self.names:
+            raise ValueError(f"defined name {name} written twice")
+        ref = sheet_ref(sheet, row, col, row2, col2)
+        self.names[name] = ref
+        return ref
+
+    def define_names(self) -> None:
+        undefined = sorted(self.used - set(self.names))
+        if undefined:
+            raise RuntimeError("scorecard formulas use undefined names: " + ", ".join(undefined))
+        for name, ref in self.names.items():
+            self.wb.define_name(name, "=" + ref)
+
+    # -- formulas -------------------------------------------------------------------------------
+    def formula(self, ws, row: int, col: int, formula: Formula, fmt, cached, rename: dict | None = None) -> None:
+        """Write ``formula`` (names kept unless ``rename`` maps them to cells) with a cached value."""
+        rename = rename or {}
+        self.used |= {n for n in formula.names if n not in rename}
+        ws.write_formula(row, col, "=" + formula.render(rename), fmt, cache(cached))
+
+    def raw_formula(self, ws, row: int, col: int, text: str, names, fmt, cached) -> None:
+        """A presentation formula built here (COUNTIF, NA ...) that the Python evaluator need not know."""
+        self.used |= set(names)
+        ws.write_formula(row, col, "=" + text, fmt, cache(cached))
+
+    # -- values -----------------------------------------------------------------------------------
+    def _cached_values(self) -> dict:
+        """Python's value of every computed name, from the Result (evaluated where it has none)."""
+        values: dict[str, object] = {}
+        for code in self.table.items:
+            values[code] = self.collection.value(code)
+        for code in self.table.parameter_names():
+            values[code] = self.table.params.get(code)
+        values.update(self.result.checks)
+        for r in self.result.indicators:
+            values[r.indicator.value_name] = r.value
+            if r.indicator.target is not None:
+                values[r.indicator.target_name] = r.target
+            values.update(r.calcs)
+
+        def resolve(name):
+            if name not in values:
+                f = self.logic.formulas.get(name)
+                values[name] = f.evaluate(resolve) if f is not None else ExcelError("#NAME?")
+            return values[name]
+
+        for name in self.logic.formulas:
+            resolve(name)
+        return values
+
+    def value(self, name: str):
+        return self.cached.get(name)
+
+    def unit_status(self, unit: str) -> str:
+        return self.collection.unit_status(unit)
+
+    def contact(self, unit: str) -> str:
+        info = self.collection.contacts.get(unit) or {}
+        name = info.get("name") or info.get("contact_name") or ""
+        phone = info.get("phone") or info.get("contact_phone") or ""
+        return " ".join(str(p) for p in (name, phone) if p)
+
+    def findings(self) -> list:
+        return list(self.collection.report) + list(self.result.report)
+
+    @property
+    def status_labels(self) -> dict[str, str]:
+        return dict(STATUS_LABELS)
+
+
+def cache(value):
+    """The cached value xlsxwriter writes for a Python value (blank → "")."""
+    if value is None:
+        return ""
+    if isinstance(value, ExcelError):
+        return value.code
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) else "#NUM!"
+    return str(value)
+
+
+def show(value) -> str:
+    """A value as a reviewer reads it in a substituted formula."""
+    if value is None or value == "":
+        return "空"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.6g}"
+    if isinstance(value, ExcelError):
+        return value.code
+    return "“" + str(value) + "”"
+
+
+def substituted(formula: Formula | None, values: dict) -> str:
+    """The formula with every name replaced by its value: ``10.5/22.3*100``."""
+    if formula is None:
+        return ""
+    return formula.render(lambda n: show(values.get(n)))

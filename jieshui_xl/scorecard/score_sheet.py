@@ -1,0 +1,170 @@
+"""评分表: the page the coordinator prints — one row per indicator, live value and status cells."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from ..compute import PASS, VERDICTS
+from ..data import UNIT_MISSING, UNIT_REJECTED
+from .context import Context
+from .styles import row_height
+
+SHEET = "评分表"
+
+COLUMNS = [  # header, width, wrapped (counts for row height)
+    ("序号", 5, False), ("目标", 9, True), ("指标", 18, True), ("类型", 6, False), ("具体要求", 25, True),
+    ("实际值", 10, False), ("单位", 9, True), ("达标情况", 9, False), ("牵头单位", 12, True),
+    ("责任单位", 18, True), ("备注", 27, True),
+]
+LAST = len(COLUMNS) - 1
+VALUE_COL, UNIT_COL, STATUS_COL, TYPE_COL, NOTE_COL = 5, 6, 7, 3, 10
+TITLE_ROW, SUMMARY_ROW, HEADER_ROW = 0, 1, 2
+
+
+def title_text(table) -> str:
+    return f"{table.city}创建{table.params.get('title') or '节水型城市'}{table.year}年度考核指标评分表"
+
+
+def write(ctx: Context) -> None:
+    ws, st, table, result, lg = ctx.sheets[SHEET], ctx.st, ctx.table, ctx.result, ctx.logic
+    for i, (_, width, _) in enumerate(COLUMNS):
+        ws.set_column(i, i, width)
+    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, LAST, title_text(table), st.title)
+    ws.set_row(TITLE_ROW, 30)
+    for c, (head, _, _) in enumerate(COLUMNS):
+        ws.write_string(HEADER_ROW, c, head, st.header)
+    ws.set_row(HEADER_ROW, 20)
+
+    first = HEADER_ROW + 1
+    row = first
+    for ind in table.indicators:
+        r = result.by_code(ind.code)
+        ws.write_number(row, 0, ind.seq, st.integer)
+        ws.write_string(row, 2, ind.name, st.text)
+        ws.write_string(row, TYPE_COL, ind.type_label, st.veto_type if ind.is_veto else st.text_center)
+        ws.write_string(row, 4, ind.requirement, st.text)
+        ctx.formula(ws, row, VALUE_COL, lg.formulas[ind.value_name], st.number(ind.decimals), r.value)
+        ctx.define(ind.value_name, SHEET, row, VALUE_COL)
+        ws.write_string(row, UNIT_COL, ind.result_unit, st.text_center)
+        ctx.formula(ws, row, STATUS_COL, lg.status[ind.code], st.status, r.status_label)
+        ctx.define(ind.status_name, SHEET, row, STATUS_COL)
+        leads = "、".join(ind.leads) or "（未列）"
+        ws.write_string(row, 8, leads, st.text)
+        ws.write_string(row, 9, "、".join(ind.responsible), st.text)
+        ctx.formula(ws, row, NOTE_COL, lg.note[ind.code], st.text, r.note)
+        ws.set_row(row, row_height([(ind.name, 18), (ind.requirement, 25), (ind.result_unit, 9), (leads, 12),
+                                    ("、".join(ind.responsible), 18), (r.note, 27), (ind.goal, 9)], minimum=22))
+        row += 1
+    last = row - 1
+    _goals(ctx, ws, first)
+    _summary(ctx, ws, first, last)
+    # Conditional formats: 底线 rows that do not pass first (they take priority), then statuses.
+    for i, ind in enumerate(table.indicators):
+        if ind.is_veto:
+            r = first + i
+            ws.conditional_format(r, 0, r, LAST, {
+                "type": "formula", "format": st.cf_veto,
+                "criteria": f'=${xl_col_to_name(STATUS_COL)}${r + 1}<>"{ctx.status_labels[PASS]}"'})
+    st.status_rules(ws, f"{_cell(first, STATUS_COL)}:{_cell(last, STATUS_COL)}", ctx.status_labels)
+
+    row = _footnotes(ctx, ws, last + 1)
+    row = _signatures(ctx, ws, row + 1)
+    ws.print_area(0, 0, row, LAST)
+    ws.freeze_panes(HEADER_ROW + 1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.repeat_rows(TITLE_ROW, HEADER_ROW)
+    city = f"{table.city}{table.year}年度".replace("&", "&&")
+    ws.set_footer(f"&L{city}评分表&C第 &P 页，共 &N 页&R打印日期：&D")
+    ws.activate()
+
+
+def _cell(row: int, col: int, absolute: bool = True) -> str:
+    return xl_rowcol_to_cell(row, col, absolute, absolute)
+
+
+def _goals(ctx: Context, ws, first: int) -> None:
+    """The 目标 column, merged over consecutive indicators of the same goal."""
+    inds = ctx.table.indicators
+    start = 0
+    for i in range(1, len(inds) + 1):
+        if i == len(inds) or inds[i].goal != inds[start].goal:
+            if i - start > 1:
+                ws.merge_range(first + start, 1, first + i - 1, 1, inds[start].goal, ctx.st.text_center)
+            else:
+                ws.write_string(first + start, 1, inds[start].goal, ctx.st.text_center)
+            start = i
+
+
+def _summary(ctx: Context, ws, first: int, last: int) -> None:
+    st, result, table = ctx.st, ctx.result, ctx.table
+    pass_label = ctx.status_labels[PASS]
+    status_range = f"{_cell(first, STATUS_COL)}:{_cell(last, STATUS_COL)}"
+    total = len(table.indicators)
+    ws.merge_range(SUMMARY_ROW, 0, SUMMARY_ROW, 4, "", st.summary)
+    ctx.raw_formula(ws, SUMMARY_ROW, 0, f'"达标指标："&COUNTIF({status_range},"{pass_label}")&" / {total} 项"', [],
+                    st.summary, f"达标指标：{result.passed} / {total} 项")
+    veto = [ind for ind in table.indicators if ind.is_veto]
+    condition = "AND(" + ",".join(f'{ind.status_name}="{pass_label}"' for ind in veto) + ")" if veto else "TRUE"
+    ws.merge_range(SUMMARY_ROW, 5, SUMMARY_ROW, 7, "", st.summary)
+    ctx.raw_formula(ws, SUMMARY_ROW, 5, f'IF({condition},"{VERDICTS[True]}","{VERDICTS[False]}")',
+                    [ind.status_name for ind in veto], st.summary, result.verdict)
+    verdict_cell = _cell(SUMMARY_ROW, 5, absolute=False)
+    ws.conditional_format(verdict_cell, {"type": "cell", "criteria": "==", "value": f'"{VERDICTS[False]}"',
+                                         "format": st.cf_veto})
+    ws.conditional_format(verdict_cell, {"type": "cell", "criteria": "==", "value": f'"{VERDICTS[True]}"',
+                                         "format": st.cf_good})
+    units = table.reporting_units()
+    statuses = Counter(ctx.unit_status(u) for u in units)
+    received = len(units) - statuses[UNIT_MISSING]
+    text = f"报送：{received} / {len(units)} 个单位"
+    extra = [f"被退回 {statuses[UNIT_REJECTED]}" if statuses[UNIT_REJECTED] else "",
+             f"未报送 {statuses[UNIT_MISSING]}" if statuses[UNIT_MISSING] else ""]
+    extra = [e for e in extra if e]
+    if extra:
+        text += "（" + "，".join(extra) + "）"
+    ws.merge_range(SUMMARY_ROW, 8, SUMMARY_ROW, LAST, text, st.summary)
+    ws.set_row(SUMMARY_ROW, 24)
+
+
+def _footnotes(ctx: Context, ws, row: int) -> int:
+    st, table = ctx.st, ctx.table
+    width = sum(w for _, w, _ in COLUMNS)
+    tasks = Counter(t.status for t in ctx.result.tasks)
+    choices = sorted(table.task_status_choices(), key=lambda c: -c.rank)
+    lines = []
+    if ctx.result.tasks:
+        counts = "，".join(f"{c.value} {tasks.get(c.value, 0)} 项" for c in choices)
+        lines.append(f"基础管理（任务{ctx.result.tasks[0].task.seq}–{ctx.result.tasks[-1].task.seq}）：{counts}"
+                     "（详见“基础管理”工作表）。")
+    labels = ctx.status_labels
+    lines.append(f"说明：“实际值”“达标情况”“备注”为实时公式，数据见“汇总数据”，计算见“计算过程”，问题见“问题清单”。"
+                 f"{labels['missing']}＝所需数据未报送或未采用；{labels['invalid']}＝数据相互矛盾或无法计算。"
+                 "红底白字整行＝底线指标未达标。实际值按任务分工表规定的小数位显示，判定使用全精度。")
+    remarks = [f"{ind.seq}. {ind.name}：{ind.remark}" for ind in table.indicators if ind.remark]
+    if remarks:
+        lines.append("指标说明（任务分工表“说明”）：\n" + "\n".join(remarks))
+    for text in lines:
+        ws.merge_range(row, 0, row, LAST, text, st.note)
+        ws.set_row(row, row_height([(text, width * 0.97)], small=True))
+        row += 1
+    return row
+
+
+def _signatures(ctx: Context, ws, row: int) -> int:
+    st = ctx.st
+    ws.set_row(row, 34)
+    ws.merge_range(row, 0, row, 3, "填表人：________________", st.sign)
+    ws.merge_range(row, 4, row, 6, "审核人：________________", st.sign)
+    ws.merge_range(row, 7, row, 9, "日期：________年____月____日", st.sign)
+    ws.write_blank(row, LAST, None, st.sign)
+    office = str(ctx.table.params.get("office_name") or "")
+    if office:
+        row += 1
+        ws.merge_range(row, 0, row, LAST, f"（{office}）", st.sign)
+    return row

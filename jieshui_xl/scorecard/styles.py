@@ -1,0 +1,120 @@
+"""Every cell format and colour of the scorecard, declared once per workbook.
+
+Sheets ask for a format by role (``st.header``, ``st.number(2)``, ``st.status_rules``) and never
+build their own, so the workbook has one look and the palette can be changed here alone.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+# Palette (fill, font) by meaning.
+GOOD = ("#C6EFCE", "#006100")
+BAD = ("#FFC7CE", "#9C0006")
+WARN = ("#FFEB9C", "#7F5F00")
+ODD = ("#E4DFEC", "#5B2C6F")
+INFO = ("#DDEBF7", "#1F4E78")
+VETO = ("#C00000", "#FFFFFF")
+HEADER_FILL = "#D9E1F2"
+SECTION_FILL = "#F2F2F2"
+
+FONT = "宋体"           # present on every Chinese Windows/WPS installation
+TITLE_FONT = "黑体"
+FONT_SIZE = 10
+LINE_HEIGHT = 13.5      # points per text line at FONT_SIZE
+NOTE_SIZE, NOTE_LINE_HEIGHT = 9, 12
+DEFAULT_FORMAT = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter"}
+
+
+class Styles:
+    """The formats of one workbook (xlsxwriter formats belong to a workbook)."""
+
+    def __init__(self, wb):
+        self.wb = wb
+        base = dict(DEFAULT_FORMAT)
+        cell = dict(base, border=1, border_color="#808080")
+        self.title = wb.add_format(dict(base, font_name=TITLE_FONT, font_size=16, bold=True, align="center"))
+        self.subtitle = wb.add_format(dict(base, font_size=FONT_SIZE, align="left", font_color="#404040"))
+        self.section = wb.add_format(dict(base, bold=True, font_size=11, bg_color=SECTION_FILL, bottom=1))
+        self.header = wb.add_format(dict(cell, bold=True, bg_color=HEADER_FILL, align="center", text_wrap=True))
+        self.text = wb.add_format(dict(cell, text_wrap=True))
+        self.text_center = wb.add_format(dict(cell, text_wrap=True, align="center"))
+        self.code = wb.add_format(dict(cell, font_name="Consolas", font_size=9))
+        self.code_wrap = wb.add_format(dict(cell, font_name="Consolas", font_size=9, text_wrap=True))
+        self.general = wb.add_format(dict(cell, align="right"))
+        self.integer = wb.add_format(dict(cell, num_format="0", align="center"))
+        self.datetime = wb.add_format(dict(cell, num_format="yyyy-mm-dd hh:mm", align="center"))
+        self.boolean = wb.add_format(dict(cell, align="center"))
+        self.status = wb.add_format(dict(cell, align="center", bold=True))
+        self.veto_type = wb.add_format(dict(cell, align="center", bold=True, font_color=VETO[0]))
+        self.summary = wb.add_format(dict(base, font_size=11, bold=True, border=1, align="center",
+                                          bg_color=SECTION_FILL, text_wrap=True))
+        self.note = wb.add_format(dict(base, font_size=NOTE_SIZE, text_wrap=True, valign="top", font_color="#404040"))
+        self.sign = wb.add_format(dict(base, font_size=11, valign="bottom"))
+        self._numbers: dict[int, object] = {}
+        # Conditional formats (only font/fill/border apply).
+        self.cf_good = wb.add_format({"bg_color": GOOD[0], "font_color": GOOD[1]})
+        self.cf_bad = wb.add_format({"bg_color": BAD[0], "font_color": BAD[1]})
+        self.cf_warn = wb.add_format({"bg_color": WARN[0], "font_color": WARN[1]})
+        self.cf_odd = wb.add_format({"bg_color": ODD[0], "font_color": ODD[1]})
+        self.cf_info = wb.add_format({"bg_color": INFO[0], "font_color": INFO[1]})
+        self.cf_veto = wb.add_format({"bg_color": VETO[0], "font_color": VETO[1], "bold": True})
+
+    def number(self, decimals: int | None = None):
+        """A number cell showing ``decimals`` places (None: as many as needed)."""
+        key = -1 if decimals is None else max(0, int(decimals))
+        if key not in self._numbers:
+            fmt = "General" if key < 0 else ("0" if key == 0 else "0." + "0" * key)
+            self._numbers[key] = self.wb.add_format(dict(DEFAULT_FORMAT, border=1, border_color="#808080",
+                                                         num_format=fmt, align="right"))
+        return self._numbers[key]
+
+    # -- conditional formatting ---------------------------------------------------------------
+    def status_rules(self, ws, cell_range: str, labels: dict[str, str]) -> None:
+        """Colour a range by indicator status; ``labels`` maps pass/fail/missing/invalid to text."""
+        colour = {"pass": self.cf_good, "fail": self.cf_bad, "missing": self.cf_warn, "invalid": self.cf_odd}
+        for code, label in labels.items():
+            ws.conditional_format(cell_range, {"type": "cell", "criteria": "==", "value": _quoted(label),
+                                               "format": colour[code]})
+
+    def ranked_rules(self, ws, cell_range: str, values_low_to_high: list[str]) -> None:
+        """Colour a range of ranked choices: lowest red, highest green, the others yellow."""
+        for i, value in enumerate(values_low_to_high):
+            fmt = self.cf_bad if i == 0 else (self.cf_good if i == len(values_low_to_high) - 1 else self.cf_warn)
+            ws.conditional_format(cell_range, {"type": "cell", "criteria": "==", "value": _quoted(value),
+                                               "format": fmt})
+
+    def severity_rules(self, ws, cell_range: str, labels: dict[str, str]) -> None:
+        colour = {"error": self.cf_bad, "warning": self.cf_warn, "info": self.cf_info}
+        for code, label in labels.items():
+            if code in colour:
+                ws.conditional_format(cell_range, {"type": "cell", "criteria": "==", "value": _quoted(label),
+                                                   "format": colour[code]})
+
+
+def _quoted(text: str) -> str:
+    return '"' + str(text).replace('"', '""') + '"'
+
+
+# -- text measurement (for row heights; spreadsheets do not grow merged or formula rows) ----------
+
+def text_width(text: str) -> float:
+    """Approximate width in column units: CJK and full-width characters count double."""
+    width = 0.0
+    for ch in str(text):
+        width += 1.8 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1.1
+    return width
+
+
+def line_count(text: str, columns: float) -> int:
+    columns = max(columns - 1.0, 2.0)
+    return sum(max(1, math.ceil(text_width(line) / columns)) for line in str(text or "").split("\n"))
+
+
+def row_height(texts_and_widths, minimum: float = LINE_HEIGHT + 4, small: bool = False) -> float:
+    """Height (points) that shows every (text, column width) pair without clipping; ``small`` for
+    the 9-point note format (more characters per line, lower lines)."""
+    scale, line = (FONT_SIZE / NOTE_SIZE, NOTE_LINE_HEIGHT) if small else (1.0, LINE_HEIGHT)
+    lines = max([line_count(t, w * scale) for t, w in texts_and_widths] or [1])
+    return max(minimum, lines * line + 4)

@@ -1,0 +1,101 @@
+"""报送情况: each reporting unit's status and every file found in the returns folder."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from ..data import UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
+from .context import SUBMISSION_LABELS, UNIT_STATUS_LABELS, Context
+from .styles import row_height
+
+SHEET = "报送情况"
+
+UNIT_COLUMNS = [("序号", 5), ("单位", 18), ("报送情况", 10), ("采用文件", 30), ("保存时间", 16), ("错误", 7),
+                ("警告", 7), ("联系人", 18), ("填报日期", 12), ("说明", 34)]
+LAST = len(UNIT_COLUMNS) - 1
+
+
+def write(ctx: Context) -> None:
+    ws, st, table, coll = ctx.sheets[SHEET], ctx.st, ctx.table, ctx.collection
+    for i, (_, w) in enumerate(UNIT_COLUMNS):
+        ws.set_column(i, i, w)
+    units = table.reporting_units()
+    ws.merge_range(0, 0, 0, LAST, f"{table.city}{table.year}年度 报送情况", st.title)
+    ws.set_row(0, 26)
+    ws.merge_range(1, 0, 1, LAST, "一、各填报单位", st.section)
+    header = 2
+    for c, (head, _) in enumerate(UNIT_COLUMNS):
+        ws.write_string(header, c, head, st.header)
+    row = header + 1
+    first = row
+    for n, unit in enumerate(units, start=1):
+        status = ctx.unit_status(unit)
+        sub = coll.accepted(unit)
+        contact = coll.contacts.get(unit) or {}
+        ws.write_number(row, 0, n, st.integer)
+        ws.write_string(row, 1, unit, st.text)
+        ws.write_string(row, 2, UNIT_STATUS_LABELS.get(status, status), st.text_center)
+        ws.write_string(row, 3, sub.file if sub else "", st.text)
+        _datetime(ws, row, 4, sub.saved_at if sub else None, st)
+        ws.write_number(row, 5, sub.errors if sub else 0, st.integer)
+        ws.write_number(row, 6, sub.warnings if sub else 0, st.integer)
+        ws.write_string(row, 7, ctx.contact(unit), st.text)
+        ws.write_string(row, 8, str(contact.get("date") or contact.get("fill_date") or ""), st.text)
+        note = _unit_note(ctx, unit, status)
+        ws.write_string(row, 9, note, st.text)
+        ws.set_row(row, row_height([(unit, 18), (sub.file if sub else "", 30), (ctx.contact(unit), 18),
+                                    (note, 34)]))
+        row += 1
+    rng = f"{xl_rowcol_to_cell(first, 2)}:{xl_rowcol_to_cell(max(row - 1, first), 2)}"
+    for code, fmt in ((UNIT_RETURNED, st.cf_good), (UNIT_REJECTED, st.cf_odd), (UNIT_MISSING, st.cf_bad)):
+        ws.conditional_format(rng, {"type": "cell", "criteria": "==", "value": f'"{UNIT_STATUS_LABELS[code]}"',
+                                    "format": fmt})
+
+    row += 1
+    ws.merge_range(row, 0, row, LAST, "二、收到的文件（含被替代、重复和退回的文件）", st.section)
+    row += 1
+    heads = ["序号", "识别为单位", "处理结果", "文件", "保存时间", "错误", "警告", "原因"]
+    for c, head in enumerate(heads):
+        ws.write_string(row, c, head, st.header)
+    ws.merge_range(row, 7, row, LAST, "原因", st.header)
+    row += 1
+    if not coll.submissions:
+        ws.merge_range(row, 0, row, LAST, "回收文件夹中没有文件。", st.text)
+        row += 1
+    for n, s in enumerate(coll.submissions, start=1):
+        ws.write_number(row, 0, n, st.integer)
+        ws.write_string(row, 1, s.unit or "（无法识别）", st.text)
+        ws.write_string(row, 2, SUBMISSION_LABELS.get(s.status, s.status), st.text_center)
+        ws.write_string(row, 3, s.file, st.text)
+        _datetime(ws, row, 4, s.saved_at, st)
+        ws.write_number(row, 5, s.errors, st.integer)
+        ws.write_number(row, 6, s.warnings, st.integer)
+        ws.merge_range(row, 7, row, LAST, "", st.text)
+        ws.write_string(row, 7, s.reason, st.text)
+        ws.set_row(row, row_height([(s.file, 30), (s.reason, 62), (s.unit or "", 18),
+                                    (SUBMISSION_LABELS.get(s.status, s.status), 10)]))
+        row += 1
+    ws.freeze_panes(header + 1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&C第 &P 页，共 &N 页&R打印日期：&D")
+
+
+def _datetime(ws, row, col, value, st) -> None:
+    if value is None:
+        ws.write_blank(row, col, None, st.text)
+    else:
+        ws.write_datetime(row, col, value.replace(tzinfo=None) if getattr(value, "tzinfo", None) else value,
+                          st.datetime)
+
+
+def _unit_note(ctx: Context, unit: str, status: str) -> str:
+    """Why a unit is not 已报送: the reasons its files were not used, or that nothing came."""
+    if status == UNIT_MISSING:
+        return "未收到填报表，请催报。"
+    reasons = [s.reason for s in ctx.collection.submissions if s.unit == unit and s.status != "accepted" and s.reason]
+    sub = ctx.collection.accepted(unit)
+    if sub is not None and sub.errors:
+        reasons.insert(0, f"采用的填报表有 {sub.errors} 个错误（见“问题清单”）")
+    return "；".join(dict.fromkeys(reasons))

@@ -1,0 +1,89 @@
+"""基础管理: the checklist tasks (1–8) — each reporting unit's answer and the overall status."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .context import Context
+from .styles import row_height
+
+SHEET = "基础管理"
+
+COLUMNS = [("序号", 5), ("任务", 22), ("总体进展", 9), ("填报单位", 14), ("该单位进展", 17),
+           ("佐证材料（文件名称及文号）", 32), ("说明", 26), ("来源文件", 20), ("牵头单位", 16)]
+LAST = len(COLUMNS) - 1
+OVERALL_COL, UNIT_STATUS_COL = 2, 4
+
+
+def write(ctx: Context) -> None:
+    ws, st, table = ctx.sheets[SHEET], ctx.st, ctx.table
+    for i, (_, w) in enumerate(COLUMNS):
+        ws.set_column(i, i, w)
+    ws.merge_range(0, 0, 0, LAST, f"{table.city}{table.year}年度 基础管理任务完成情况", st.title)
+    ws.set_row(0, 26)
+    choices = sorted(table.task_status_choices(), key=lambda c: c.rank)
+    lowest = choices[0].value if choices else ""
+    ws.merge_range(1, 0, 1, LAST, "“总体进展”取各填报单位中最落后的进展（"
+                   + " < ".join(c.value for c in choices) + f"）；未填报的单位按“{lowest}”计。", st.subtitle)
+    header = 2
+    for c, (head, _) in enumerate(COLUMNS):
+        ws.write_string(header, c, head, st.header)
+    row = header + 1
+    first = row
+    category = None
+    for tr in ctx.result.tasks:
+        task = tr.task
+        if task.category and task.category != category:
+            category = task.category
+            ws.merge_range(row, 0, row, LAST, category, st.section)
+            row += 1
+        reporters = list(task.reporters) or [""]
+        start = row
+        for unit in reporters:
+            answer = tr.answers.get(unit)
+            answered = answer is not None and unit not in tr.unanswered
+            if answered:
+                status = answer.status
+            elif ctx.unit_status(unit) == "missing":
+                status = f"未报送（按{lowest}计）"
+            else:
+                status = f"未填写（按{lowest}计）"
+            ws.write_string(row, 3, unit, st.text)
+            ws.write_string(row, UNIT_STATUS_COL, status, st.text_center)
+            evidence = answer.evidence if answer else ""
+            note = answer.note if answer else ""
+            ws.write_string(row, 5, evidence, st.text)
+            ws.write_string(row, 6, note, st.text)
+            where = (answer.file + (f" {answer.cell}" if answer.cell else "")) if answer and answer.file else ""
+            ws.write_string(row, 7, where, st.text)
+            height = row_height([(evidence, 34), (note, 26), (where, 20), (status, 17)], minimum=20)
+            if len(reporters) == 1:
+                height = max(height, row_height([(task.title, 22), ("、".join(task.leads), 16)], minimum=20))
+            ws.set_row(row, height)
+            row += 1
+        leads = "、".join(task.leads) or ("（无牵头单位，由责任单位分别填报）" if task.responsible else "")
+        title = f"{task.title}"
+        for col, text, fmt in ((0, None, st.integer), (1, title, st.text), (OVERALL_COL, tr.status, st.status),
+                               (8, leads, st.text)):
+            if row - start > 1:
+                ws.merge_range(start, col, row - 1, col, "" if text is None else text, fmt)
+                if text is None:
+                    ws.write_number(start, col, task.seq, fmt)
+            elif text is None:
+                ws.write_number(start, col, task.seq, fmt)
+            else:
+                ws.write_string(start, col, text, fmt)
+    last = max(row - 1, first)
+    order = [c.value for c in choices]
+    for col in (OVERALL_COL, UNIT_STATUS_COL):
+        rng = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last, col)}"
+        st.ranked_rules(ws, rng, order)
+        if col == UNIT_STATUS_COL:
+            ws.conditional_format(rng, {"type": "text", "criteria": "containing", "value": lowest,
+                                        "format": st.cf_bad})
+    ws.freeze_panes(header + 1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header)
+    ws.set_footer("&C第 &P 页，共 &N 页&R打印日期：&D")
