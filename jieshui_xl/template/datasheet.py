@@ -1,0 +1,52 @@
+"""The 数据填报 sheet: title, then the sections the unit must fill (indicator data, checklist,
+contact), one page wide in landscape, protected without a password."""
+
+from __future__ import annotations
+
+from .blocks import write_block
+from .layout import DATA_SHEET, DATA_WIDTHS, LAST, SECTION_NUMBERS, Context
+from .sheet import Sheet, setup_print
+from .tasks import write_checklist, write_contact
+
+
+def workbook_title(ctx: Context) -> str:
+    goal = ctx.param("title") or "节水型城市"
+    return f"{ctx.table.city}创建{goal}{ctx.table.year}年度数据填报表"
+
+
+def write_data_sheet(ctx: Context, wb) -> Sheet:
+    sh = Sheet(wb, DATA_SHEET, DATA_WIDTHS, ctx.names)
+    st, table = ctx.styles, ctx.table
+    r = sh.next_row()
+    sh.text(r, 0, workbook_title(ctx), st.title, last_col=LAST)
+    sh.height(r, 30)
+    deadline = f"　　填报截止：{ctx.param('deadline')}" if ctx.param("deadline") else ""
+    sh.text(sh.next_row(), 0, f"填报单位：{ctx.unit}　　考核年度：{table.year}年{deadline}", st.subtitle,
+            last_col=LAST)
+    for n, (title, note, write) in enumerate(_sections(ctx)):
+        r = sh.next_row(skip=1)
+        sh.text(r, 0, f"{SECTION_NUMBERS[n]}、{title}", st.section, last_col=LAST)
+        sh.text(sh.next_row(), 0, note, st.plain, last_col=LAST)
+        write(sh)
+    sh.ws.set_column(ctx.helper_col, ctx.helper_col + 2, 8, None, {"hidden": True})
+    sh.finish()
+    setup_print(sh, footer_left=ctx.unit, footer_right=f"{table.city}{table.year}年度", landscape=True,
+                repeat=(0, 1))
+    return sh
+
+
+def _sections(ctx: Context):
+    plan = ctx.plan
+    if plan.blocks:
+        yield ("指标数据", "请在浅黄色单元格中填写本单位负责的数据，并注明数据来源。"
+               + ("标有“自检”的指标随填写自动计算结果和状态，供核对。" if plan.has_selfcheck else ""),
+               lambda sh: _write_blocks(ctx, sh))
+    if plan.tasks:
+        yield ("基础管理任务", "请逐项选择进展状态（下拉列表），填写佐证材料的文件名称及文号。",
+               lambda sh: write_checklist(ctx, sh))
+    yield "填报人信息", "请填写填报人、联系电话和填报日期，便于核实数据。", lambda sh: write_contact(ctx, sh)
+
+
+def _write_blocks(ctx: Context, sh: Sheet) -> None:
+    for block in ctx.plan.blocks:
+        write_block(ctx, sh, block)

@@ -1,0 +1,57 @@
+"""File names and the manifest that lets a re-run replace its own workbooks and nothing else.
+
+``.jieshui_templates.json`` in the output folder lists every workbook this program wrote there,
+with its SHA-256 and city.  On a re-run, a listed workbook that is unchanged is replaced (same
+name) or removed (no longer produced, same city); a listed workbook that was modified since, and
+any file not listed, is left exactly as it is and reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..outputs import write_json
+from ..spec import TaskTable
+
+MANIFEST = ".jieshui_templates.json"
+
+
+def file_name(table: TaskTable, unit: str) -> str:
+    return f"{table.year}年_{table.city}_{unit}_节水型城市数据填报表.xlsx"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Manifest:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.entries: dict[str, dict] = _load(folder / MANIFEST)
+
+    def is_ours_unchanged(self, path: Path) -> bool:
+        entry = self.entries.get(path.name)
+        return entry is not None and path.is_file() and sha256(path) == entry.get("sha256")
+
+    def stale(self, city: str, produced: set[str]) -> list[Path]:
+        """Files listed for ``city`` that this run does not produce (and that still exist)."""
+        return [self.folder / name for name, e in self.entries.items()
+                if e.get("city") == city and name not in produced and (self.folder / name).exists()]
+
+    def save(self, city: str, written: dict[str, dict]) -> None:
+        """Keep other cities' entries whose files still exist; replace this city's with ``written``."""
+        kept = {n: e for n, e in self.entries.items()
+                if e.get("city") != city and (self.folder / n).is_file()}
+        self.entries = {**kept, **written}
+        write_json(self.folder / MANIFEST, {"generator": "jieshui_xl", "files": self.entries})
+
+
+def _load(path: Path) -> dict[str, dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        return {str(k): v for k, v in files.items() if isinstance(v, dict)}
+    except (OSError, ValueError, AttributeError):
+        return {}

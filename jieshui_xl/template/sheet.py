@@ -1,0 +1,125 @@
+"""A thin layer over an XlsxWriter worksheet: a row cursor, merged text cells, defined names and
+row heights that fit wrapped CJK text (Excel does not autofit merged cells)."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .styles import LINE_HEIGHT, text_lines
+
+MIN_HEIGHT = 18.0
+
+
+class Names:
+    """The workbook's defined names: name -> absolute reference ("'数据填报'!$D$12")."""
+
+    def __init__(self):
+        self.refs: dict[str, str] = {}
+
+    def add(self, name: str, ref: str) -> None:
+        if name in self.refs:
+            raise ValueError(f"defined name {name} placed twice ({self.refs[name]}, {ref})")
+        self.refs[name] = ref
+
+    def define_all(self, wb) -> None:
+        for name, ref in self.refs.items():
+            wb.define_name(name, "=" + ref)
+
+
+class Sheet:
+    def __init__(self, wb, title: str, widths: tuple[float, ...], names: Names):
+        self.ws = wb.add_worksheet(title)
+        self.title, self.widths, self.names = title, widths, names
+        self.row = 0
+        self._lines: dict[int, int] = {}
+        self._fixed: dict[int, float] = {}
+        for col, width in enumerate(widths):
+            self.ws.set_column(col, col, width)
+
+    # -- addresses and names ----------------------------------------------------------------------
+    def ref(self, row: int, col: int, last_row: int | None = None) -> str:
+        cell = xl_rowcol_to_cell(row, col, True, True)
+        if last_row is not None and last_row != row:
+            cell += ":" + xl_rowcol_to_cell(last_row, col, True, True)
+        return f"'{self.title}'!{cell}"
+
+    def name(self, name: str, row: int, col: int, last_row: int | None = None) -> None:
+        self.names.add(name, self.ref(row, col, last_row))
+
+    def next_row(self, skip: int = 0) -> int:
+        self.row += skip
+        self.row += 1
+        return self.row - 1
+
+    # -- writing ------------------------------------------------------------------------------------
+    def text(self, row: int, col: int, value, fmt, last_col: int | None = None) -> None:
+        """A label (always a string: a text starting with '=' stays text)."""
+        self._merge(row, col, last_col, fmt)
+        value = "" if value is None else str(value)
+        if value:
+            self.ws.write_string(row, col, value, fmt)
+        else:
+            self.ws.write_blank(row, col, None, fmt)
+        self.need(row, text_lines(value, self.width(col, last_col)))
+
+    def blank(self, row: int, col: int, fmt, last_col: int | None = None) -> None:
+        self._merge(row, col, last_col, fmt)
+        self.ws.write_blank(row, col, None, fmt)
+        self.need(row, 1)
+
+    def formula(self, row: int, col: int, text: str, fmt, value, last_col: int | None = None) -> None:
+        """A formula (text without '=') with its cached value."""
+        self._merge(row, col, last_col, fmt)
+        self.ws.write_formula(row, col, "=" + text, fmt, value)
+        self.need(row, 1)
+
+    def number(self, row: int, col: int, value, fmt) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.ws.write_number(row, col, value, fmt)
+        else:
+            self.text(row, col, value, fmt)
+        self.need(row, 1)
+
+    def width(self, col: int, last_col: int | None = None) -> float:
+        last = col if last_col is None else last_col
+        return sum(self.widths[c] if c < len(self.widths) else 8.43 for c in range(col, last + 1))
+
+    def need(self, row: int, lines: int) -> None:
+        self._lines[row] = max(self._lines.get(row, 1), lines)
+
+    def height(self, row: int, points: float) -> None:
+        self._fixed[row] = points
+
+    def finish(self) -> None:
+        """Set every written row's height to fit its longest wrapped text."""
+        for row, lines in self._lines.items():
+            self.ws.set_row(row, self._fixed.get(row, max(MIN_HEIGHT, lines * LINE_HEIGHT + 5)))
+
+    def _merge(self, row: int, col: int, last_col: int | None, fmt) -> None:
+        if last_col is not None and last_col > col:
+            self.ws.merge_range(row, col, row, last_col, "", fmt)
+
+
+def setup_print(sheet: Sheet, *, footer_left: str, footer_right: str, landscape: bool,
+                repeat: tuple[int, int] | None = None) -> None:
+    """A4, one page wide, page number footer, sensible margins, protected without password."""
+    ws = sheet.ws
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.center_horizontally()
+    ws.hide_gridlines(2)
+    if repeat:
+        ws.repeat_rows(*repeat)
+    ws.set_footer(f"&L{_footer(footer_left)}&C第 &P 页 共 &N 页&R{_footer(footer_right)}", {"margin": 0.3})
+    ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _footer(text: str) -> str:
+    """Footer text: '&' doubled; a leading digit separated (after a section code it is a font size)."""
+    text = text.replace("&", "&&")
+    return " " + text if text[:1].isdigit() else text

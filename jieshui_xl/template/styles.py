@@ -1,0 +1,89 @@
+"""Cell formats of a collection workbook, declared once per workbook, and CJK-aware measuring.
+
+Colours mean the same everywhere: light yellow = to be filled, light blue = computed by the
+workbook itself (self-check), white = text that cannot be changed.  The 填报说明 sheet explains them
+with swatches made from these very formats.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+FONT, SIZE = "宋体", 10.5
+LINE_HEIGHT = 14.5            # points per line of text at SIZE
+CALC_FORMAT = "0.00##"        # intermediate results: two to four decimals
+INPUT_FILL, CALC_FILL, HEAD_FILL, BLOCK_FILL = "#FFF2CC", "#DDEBF7", "#F2F2F2", "#D9E1F2"
+
+# Status colours (conditional formatting): status label -> (background, font colour, meaning)
+STATUS_COLOURS = {
+    "达标": ("#C6EFCE", "#006100", "按已填数据计算，达到要求"),
+    "未达标": ("#FFC7CE", "#9C0006", "按已填数据计算，未达到要求，请核实数据"),
+    "数据缺失": ("#E7E6E6", "#595959", "还有必填数据未填写"),
+    "数据异常": ("#F8CBAD", "#843C0C", "数据之间有矛盾或无法计算，请核实"),
+}
+
+
+def text_width(text: str) -> int:
+    """Display width in character cells: East Asian wide/full-width characters count as 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines that ``text`` needs when wrapped in a cell ``width`` characters wide."""
+    usable = max(1.0, width * 0.92 - 1)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(text).split("\n"))
+
+
+class Styles:
+    """Every format a collection workbook uses (XlsxWriter formats must be created per workbook)."""
+
+    def __init__(self, wb):
+        self._wb = wb
+        self.title = self._add(bold=True, font_size=16, align="center", text_wrap=False)
+        self.subtitle = self._add(align="center", font_size=11)
+        self.section = self._add(bold=True, font_size=12, text_wrap=False)
+        self.key = self._add(bold=True, bg_color=HEAD_FILL, border=1)
+        self.header = self._add(bold=True, bg_color=HEAD_FILL, border=1, align="center")
+        self.block = self._add(bold=True, bg_color=BLOCK_FILL, border=1, font_size=11)
+        self.block_note = self._add(bg_color=BLOCK_FILL, border=1, font_color="#595959", align="center")
+        self.label = self._add(border=1)
+        self.center = self._add(border=1, align="center")
+        self.text = self._add(border=1)
+        self.plain = self._add()
+        self.muted = self._add(border=1, font_color="#7F7F7F", italic=True)
+        self.param = self._add(border=1, bg_color=HEAD_FILL, align="center")
+        self.input_number = self._input(num_format="General")
+        self.input_integer = self._input(num_format="0")
+        self.input_text = self._input(num_format="@")
+        self.input_choice = self._input(align="center")
+        self.input_date = self._input(num_format="yyyy-mm-dd", align="center")
+        self.calc_text = self._add(border=1, bg_color=CALC_FILL)
+        self.calc_status = self._add(border=1, bg_color=CALC_FILL, bold=True, align="center")
+        self.status = {label: wb.add_format({"bg_color": bg, "font_color": fg})
+                       for label, (bg, fg, _) in STATUS_COLOURS.items()}
+        self.swatch_input = self._add(border=1, bg_color=INPUT_FILL, align="center")
+        self.swatch = {label: self._add(border=1, bg_color=bg, font_color=fg, align="center")
+                       for label, (bg, fg, _) in STATUS_COLOURS.items()}
+        self.row_fail = wb.add_format({"bg_color": STATUS_COLOURS["未达标"][0]})
+        self.row_pass = wb.add_format({"bg_color": STATUS_COLOURS["达标"][0]})
+        self._numbers: dict[int | None, object] = {}
+
+    def calc_number(self, decimals: int | None = None):
+        """A computed number shown with ``decimals`` places (None: two to four)."""
+        if decimals not in self._numbers:
+            fmt = CALC_FORMAT if decimals is None else ("0." + "0" * decimals if decimals > 0 else "0")
+            self._numbers[decimals] = self._add(border=1, bg_color=CALC_FILL, num_format=fmt, align="center")
+        return self._numbers[decimals]
+
+    def input_for(self, item):
+        """The input format for an item or table column, by its type."""
+        return {"integer": self.input_integer, "decimal": self.input_number,
+                "yesno": self.input_choice}.get(item.type, self.input_text)
+
+    def _add(self, **props):
+        base = {"font_name": FONT, "font_size": SIZE, "valign": "vcenter", "text_wrap": True}
+        return self._wb.add_format({**base, **props})
+
+    def _input(self, **props):
+        return self._add(border=1, bg_color=INPUT_FILL, locked=False, **props)
