@@ -30,8 +30,8 @@ from .spec import TaskTable, load_task_table
 __all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows"]
 
 DEMO_DATA = Path(__file__).with_name("data") / "demo_round.csv"
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 @dataclass

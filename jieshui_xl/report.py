@@ -31,6 +31,7 @@ def scorecard_json(table: TaskTable, collection: Collection, result: Result) -> 
         "schema_version": SCHEMA_VERSION,
         "generator": f"jieshui_xl {__version__}",
         "table_version": table.version,
+        "notices": list(table.notices),
         "generated_at": _dt.datetime.now().isoformat(timespec="seconds"),
         "passed": result.passed,
         "total": len(result.indicators),

@@ -146,6 +146,8 @@ def _footnotes(ctx: Context, ws, row: int) -> int:
     lines.append(f"说明：“实际值”“达标情况”“备注”为实时公式，数据见“汇总数据”，计算见“计算过程”，问题见“问题清单”。"
                  f"{labels['missing']}＝所需数据未报送或未采用；{labels['invalid']}＝数据相互矛盾或无法计算。"
                  "红底白字整行＝底线指标未达标。实际值按任务分工表规定的小数位显示，判定使用全精度。")
+    if table.notices:
+        lines.append("参数说明：" + "；".join(table.notices))
     remarks = [f"{ind.seq}. {ind.name}：{ind.remark}" for ind in table.indicators if ind.remark]
     if remarks:
         lines.append("指标说明（任务分工表“说明”）：\n" + "\n".join(remarks))
