@@ -1,0 +1,47 @@
+"""Printing: a PDF of a workbook (e.g. the scorecard) through LibreOffice headless.
+
+The page setup (A4 landscape, fit to one page wide, repeated title rows) is the workbook's own;
+LibreOffice honours it.  The PDF is produced in a private temporary folder and then moved into
+place in one step, so an existing PDF is never left half-written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from .findings import JieshuiError
+from .libreoffice import convert
+from .outputs import atomic_path
+
+__all__ = ["print_pdf"]
+
+
+def print_pdf(workbook: str | Path, out: str | Path | None = None) -> Path:
+    """Convert ``workbook`` to PDF at ``out`` (default: the same name with .pdf beside it).
+
+    Raises :class:`~jieshui_xl.libreoffice.LibreOfficeMissing` where LibreOffice is not installed and
+    :class:`JieshuiError` (Chinese message) when the workbook is missing or the PDF cannot be written.
+    """
+    workbook = Path(workbook)
+    if not workbook.exists():
+        raise JieshuiError(f"找不到要转换为 PDF 的文件“{workbook}”。请检查文件名和路径。")
+    if not workbook.is_file():
+        raise JieshuiError(f"“{workbook}”是文件夹，不是工作簿。请指定一个 .xlsx 文件。")
+    out = Path(out) if out is not None else workbook.with_suffix(".pdf")
+    if out.suffix.lower() != ".pdf":
+        out = out.with_name(out.name + ".pdf")
+    with tempfile.TemporaryDirectory(prefix="jieshui-pdf-") as tmp:
+        # Convert a private copy: the original may be open (and locked) in Excel or WPS.
+        src = Path(tmp) / workbook.name
+        shutil.copyfile(workbook, src)
+        pdf = convert(src, "pdf", Path(tmp) / "out")
+        try:
+            with atomic_path(out) as target:
+                shutil.copyfile(pdf, target)
+        except PermissionError:
+            raise JieshuiError(f"无法写入“{out}”：文件可能正在被其他程序（如 PDF 阅读器）打开，请关闭后重试。") from None
+        except OSError as exc:
+            raise JieshuiError(f"无法写入“{out}”：{exc.strerror or exc}。") from None
+    return out

@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""一键汇总：读取回收文件夹中各单位发回的填报表，计算指标，输出带日期的评分表，并列出未报送的单位。
+
+不需要任何参数：设置在同一文件夹的 jieshui_config.ini 中（回收文件夹、输出文件夹、任务分工表、年度）。
+在 Windows 上双击“一键汇总.bat”即可运行。
+
+    python scripts/consolidate_round.py                 # 按 jieshui_config.ini 汇总
+    python scripts/consolidate_round.py --config 其他设置.ini
+
+(Developers: this script is a thin layer over the library; it works from a clean checkout, installed
+with ``pip install -e .`` or not, because the repository root is put on ``sys.path``.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import datetime as _dt
+import os
+import shutil
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+SCRIPT_DIR = Path(__file__).resolve().parent
+REPO_ROOT = SCRIPT_DIR.parent
+if (REPO_ROOT / "jieshui_xl" / "__init__.py").is_file() and str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+DEFAULT_CONFIG = SCRIPT_DIR / "jieshui_config.ini"
+CONFIG_ENV = "JIESHUI_CONFIG"          # another settings file, e.g. for a second city
+PAUSE_ENV = "JIESHUI_PAUSE"            # set by the .bat wrappers: wait for Enter before the window closes
+STATUS_LABELS = {"returned": "已报送", "rejected": "有错误/被退回", "missing": "未报送"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Settings:
+    path: Path | None                  # the settings file read (None: defaults)
+    returns_dir: Path
+    output_dir: Path
+    task_table: Path | None
+    year: int | None
+    templates_dir: Path
+    outbox: Path
+    smtp_host: str = ""
+    smtp_port: int | None = None
+    security: str = "ssl"              # ssl | starttls | none
+    smtp_user: str = ""
+
+
+class SettingsError(Exception):
+    """A setting that cannot be used; the message (Chinese) says which and how to fix it."""
+
+
+def _read_ini(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str                          # keep keys as written
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):       # Notepad may save as ANSI (GBK) on older Windows
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    try:
+        parser.read_string(text, source=str(path))
+    except configparser.Error as exc:
+        raise SettingsError(f"设置文件“{path}”格式有误：{exc}") from None
+    return parser
+
+
+def read_settings(path: Path | None = None) -> Settings:
+    """The settings in ``path`` (default: $JIESHUI_CONFIG or jieshui_config.ini beside this script).
+
+    Relative paths are relative to the settings file's folder.  A missing default file means the
+    defaults (../回收表, ../输出, bundled task table, its period_year).
+    """
+    if path is None:
+        path = Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else DEFAULT_CONFIG
+        if not path.is_file() and path == DEFAULT_CONFIG:
+            path = None
+    elif not Path(path).is_file():
+        raise SettingsError(f"找不到设置文件“{path}”。")
+    parser = _read_ini(Path(path)) if path is not None else configparser.ConfigParser()
+    base = Path(path).resolve().parent if path is not None else SCRIPT_DIR
+
+    def get(section: str, key: str, default: str = "") -> str:
+        return parser.get(section, key, fallback=default).strip().strip('"').strip()
+
+    def folder(section: str, key: str, default: str) -> Path:
+        value = get(section, key) or default
+        p = Path(os.path.expandvars(os.path.expanduser(value)))
+        return p if p.is_absolute() else (base / p).resolve()
+
+    year_text = get("汇总", "年度")
+    year = None
+    if year_text:
+        try:
+            year = int(float(year_text))
+        except ValueError:
+            raise SettingsError(f"设置文件中“年度”的值“{year_text}”不是年份，请填写如 2024，或留空。") from None
+    table_text = get("汇总", "任务分工表")
+    task_table = None
+    if table_text:
+        task_table = folder("汇总", "任务分工表", table_text)
+    port_text = get("邮件", "端口")
+    try:
+        port = int(port_text) if port_text else None
+    except ValueError:
+        raise SettingsError(f"设置文件中邮件“端口”的值“{port_text}”不是数字。") from None
+    security = get("邮件", "加密方式", "ssl").lower() or "ssl"
+    security = {"无": "none", "不加密": "none", "": "none", "tls": "starttls"}.get(security, security)
+    if security not in ("ssl", "starttls", "none"):
+        raise SettingsError(f"设置文件中“加密方式”的值“{security}”无效，请填写 ssl、starttls 或 无。")
+    return Settings(
+        path=Path(path) if path is not None else None,
+        returns_dir=folder("汇总", "回收文件夹", "../回收表"),
+        output_dir=folder("汇总", "输出文件夹", "../输出"),
+        task_table=task_table, year=year,
+        templates_dir=folder("新年度", "填报表文件夹", "../填报表"),
+        outbox=folder("新年度", "发件箱", "../发件箱"),
+        smtp_host=get("邮件", "SMTP服务器"), smtp_port=port, security=security,
+        smtp_user=get("邮件", "用户名"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Console helpers (shared with new_year.py)
+# ---------------------------------------------------------------------------------------------
+
+def setup_console() -> None:
+    """Never crash on a character the console cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def pause_if_double_clicked() -> None:
+    """Keep the window open when started by double-click (the .bat wrappers set JIESHUI_PAUSE=1)."""
+    if os.environ.get(PAUSE_ENV) == "1" and sys.stdin is not None and sys.stdin.isatty():
+        try:
+            input("\n按回车键关闭窗口……")
+        except (EOFError, KeyboardInterrupt):
+            pass
+
+
+class Progress:
+    """One self-overwriting status line on stderr (only used when stderr is a terminal)."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.shown = False
+
+    def __call__(self, done: int, total: int, filename: str) -> None:
+        width = max(40, shutil.get_terminal_size((80, 20)).columns - 1)
+        head = f"{self.label} {done}/{total}："
+        room = max(8, (width - _display_width(head)))
+        name = filename
+        while _display_width(name) > room:
+            name = "…" + name[2:]
+        line = head + name
+        sys.stderr.write("\r" + line + " " * max(0, width - _display_width(line)))
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+        self.shown = True
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def run_main(body, argv=None) -> int:
+    """Run ``body(argv)`` with Chinese messages for every way it can end, then pause if double-clicked."""
+    setup_console()
+    try:
+        return body(argv)
+    except SettingsError as exc:
+        print(f"错误：{exc}")
+        return 2
+    except ImportError as exc:
+        print(f"缺少运行所需的 Python 程序包（{exc.name or exc}）。请在程序文件夹 {REPO_ROOT} 中运行："
+              f"\n    python -m pip install -e .\n然后重试。")
+        return 3
+    except KeyboardInterrupt:
+        print("\n已取消。")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence of a double-clicked script
+        try:
+            from jieshui_xl.findings import JieshuiError
+        except ImportError:
+            JieshuiError = ()  # noqa: N806
+        if JieshuiError and isinstance(exc, JieshuiError):
+            print(f"错误：{exc}")
+            return 2
+        traceback.print_exc()
+        print("\n程序出错，未能完成。请把以上信息截图发给技术支持人员。")
+        return 1
+    finally:
+        sys.stdout.flush()
+        pause_if_double_clicked()
+
+
+def _dated(folder: Path, stem: str, suffix: str, now: _dt.datetime) -> Path:
+    """``评分表_YYYYMMDD_HHMM.xlsx``; a second run in the same minute gets ``_2``, ``_3`` …"""
+    base = f"{stem}_{now:%Y%m%d_%H%M}"
+    candidate, n = folder / f"{base}{suffix}", 1
+    while candidate.exists() or candidate.with_suffix(".json").exists():
+        n += 1
+        candidate = folder / f"{base}_{n}{suffix}"
+    return candidate
+
+
+def _has_files(folder: Path) -> bool:
+    return any(p.is_file() and not p.name.startswith((".", "~$")) for p in folder.rglob("*"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The round
+# ---------------------------------------------------------------------------------------------
+
+def consolidate(settings: Settings, echo=print) -> int:
+    from jieshui_xl import libreoffice
+    from jieshui_xl.collect import collect
+    from jieshui_xl.compute import compute
+    from jieshui_xl.findings import ERROR, SEVERITY_LABELS
+    from jieshui_xl.outputs import write_json
+    from jieshui_xl.printing import print_pdf
+    from jieshui_xl.report import scorecard_json
+    from jieshui_xl.scorecard import write_scorecard
+    from jieshui_xl.spec import load_task_table
+
+    returns = settings.returns_dir
+    if not returns.is_dir():
+        returns.mkdir(parents=True, exist_ok=True)
+        echo(f"回收文件夹不存在，已新建：{returns}")
+        echo("请把各单位发回的填报表（.xlsx，或整封邮件另存的 .eml）放进这个文件夹，然后重新运行一键汇总。")
+        return 1
+    if not _has_files(returns):
+        echo(f"回收文件夹是空的：{returns}")
+        echo("请把各单位发回的填报表（.xlsx，或整封邮件另存的 .eml）放进这个文件夹，然后重新运行一键汇总。")
+        return 1
+
+    table = load_task_table(settings.task_table, year=settings.year)
+    echo(f"{table.city}{table.year}年度 数据汇总")
+    echo(f"回收文件夹：{returns}")
+    progress = Progress("正在读取") if sys.stderr.isatty() else None
+    collection = collect(table, returns, progress=progress)
+    result = compute(table, collection)
+
+    now = _dt.datetime.now()
+    out_dir = settings.output_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    xlsx = _dated(out_dir, "评分表", ".xlsx", now)
+    write_scorecard(table, collection, result, xlsx)
+    json_path = write_json(xlsx.with_suffix(".json"), scorecard_json(table, collection, result))
+    pdf = None
+    pdf_note = ""
+    if libreoffice.available():
+        try:
+            pdf = print_pdf(xlsx)
+        except Exception as exc:  # noqa: BLE001 - the scorecard is written; a PDF is a bonus
+            pdf_note = f"未生成 PDF：{exc}"
+    else:
+        pdf_note = "本机未安装 LibreOffice，未生成 PDF（可用 Excel/WPS 打开评分表后打印）。"
+
+    # -- summary ---------------------------------------------------------------------------------
+    echo("")
+    echo(f"指标：{result.passed}/{len(result.indicators)} 项达标；{result.verdict}。")
+    units = table.reporting_units()
+    status = {u: collection.unit_status(u) for u in units}
+    counts = {k: sum(1 for s in status.values() if s == k) for k in STATUS_LABELS}
+    echo(f"报送：共 {len(units)} 个单位，" + "，".join(f"{STATUS_LABELS[k]} {v} 个" for k, v in counts.items()) + "。")
+    missing = [u for u in units if status[u] == "missing"]
+    rejected = [u for u in units if status[u] == "rejected"]
+    if missing:
+        echo("未报送（请催报）：" + "、".join(missing))
+    if rejected:
+        errors = {u: sum(1 for f in collection.report if f.unit == u and f.severity == ERROR) for u in rejected}
+        echo("有错误/被退回（请通知修改后重报）：" + "、".join(f"{u}（错误 {errors[u]} 条）" for u in rejected))
+    if not missing and not rejected:
+        echo("所有单位均已报送可用的填报表。")
+    severities: dict[str, int] = {}
+    for f in list(collection.report) + list(result.report):
+        severities[f.severity] = severities.get(f.severity, 0) + 1
+    if severities:
+        echo("问题清单：" + "，".join(f"{SEVERITY_LABELS.get(k, k)} {v} 条" for k, v in severities.items())
+             + "（详见评分表“问题清单”工作表）")
+    echo("")
+    echo(f"评分表：{xlsx}")
+    echo(f"JSON：{json_path}")
+    if pdf is not None:
+        echo(f"PDF：{pdf}")
+    if pdf_note:
+        echo(pdf_note)
+    if missing or rejected:
+        echo("")
+        echo(f"给这些单位写催报邮件：python \"{SCRIPT_DIR / 'new_year.py'}\" --remind"
+             + ("" if settings.path in (None, DEFAULT_CONFIG) else f" --config \"{settings.path}\""))
+    return 0
+
+
+def _main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="一键汇总：按 jieshui_config.ini 汇总回收的填报表，输出评分表。")
+    parser.add_argument("--config", type=Path, help="设置文件（默认：本脚本旁的 jieshui_config.ini）")
+    args = parser.parse_args(argv)
+    return consolidate(read_settings(args.config))
+
+
+def main(argv=None) -> int:
+    return run_main(_main, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
