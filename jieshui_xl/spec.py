@@ -397,6 +397,7 @@ class _Loader:
         self.file = path.name
         self.missing_params: set[str] = set()
         self.notices: list[str] = []
+        self.units_known = self.names_known = self.choices_known = True
 
     # -- reading -----------------------------------------------------------------------------
     def read_sheets(self) -> dict[str, list[_Row]]:
@@ -437,7 +438,7 @@ class _Loader:
     # -- helpers -------------------------------------------------------------------------------
     def need(self, row: _Row, key: str) -> str:
         value = row.text(key)
-        if not value:
+        if not value and key in row.columns:    # a missing column is reported once, not per row
             self.report.add("table-missing-value", file=self.file, **row.loc(key))
         return value
 
@@ -470,7 +471,7 @@ class _Loader:
     def units_in(self, row: _Row, key: str, known: dict) -> tuple[str, ...]:
         names = tuple(n.strip() for n in re.split(r"[\n、，,；;]+", row.text(key)) if n.strip())
         for n in names:
-            if n not in known:
+            if n not in known and self.units_known:
                 self.report.add("table-unknown-unit", file=self.file, value=n, **row.loc(key))
         return names
 
@@ -551,7 +552,7 @@ class _Loader:
             self.report.add("table-bad-value", file=self.file, value=lower_kind, detail="下限类型应为“≥”或“>”",
                             **row.loc("下限类型"))
         reporter = self.need(row, "填报单位")
-        if reporter and reporter not in known_units:
+        if reporter and reporter not in known_units and self.units_known:
             self.report.add("table-unknown-unit", file=self.file, value=reporter, **row.loc("填报单位"))
         required = row.text("必填") != "否" if "必填" in row.columns else True
         return cls(code=extra.pop("code"), label=self.need(row, label_key), unit=row.text("单位"),
@@ -668,12 +669,14 @@ class _Loader:
                 self.report.add("table-bad-value", file=self.file, value=task.indicator,
                                 detail="没有这个指标代码", **row.loc("关联指标"))
         for name in (YESNO_LIST, TASK_STATUS_LIST):
-            if name not in table.choices:
+            if name not in table.choices and self.choices_known:
                 self.report.add("table-missing-value", file=self.file, sheet="选项", field=f"列表“{name}”")
         self.acyclic(table, sheets)
 
     def known(self, f: Formula | None, names: set, row: _Row, key: str) -> None:
         if f is None:
+            return
+        if not self.names_known:
             return
         for name in sorted(f.names - names - self.missing_params):
             self.report.add("table-unknown-name", file=self.file, value=name, **row.loc(key))
@@ -720,8 +723,12 @@ def load_task_table(path: str | Path | None = None, year: int | None = None,
     path = Path(path) if path else default_task_table_path()
     loader = _Loader(path, year, city)
     sheets = loader.read_sheets()
-    if loader.report.errors:
-        raise TaskTableError(loader.report)
+    # A missing sheet is reported; the other sheets are still checked, so that every problem is
+    # listed at once.  Checks that depend on a missing sheet are skipped rather than flooded.
+    loader.units_known = "单位" in sheets
+    loader.choices_known = "选项" in sheets
+    loader.names_known = all(s in sheets for s in ("参数", "数据项", "表格列", "计算项", "指标", "一致性检查"))
+    sheets = {name: sheets.get(name, []) for name in SHEETS}
     params, year, city = loader.params(sheets["参数"])
     units = loader.units(sheets["单位"])
     seen: dict[str, str] = {p: "“参数”工作表" for p in params if _is_formula_name(p)}

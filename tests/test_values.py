@@ -35,7 +35,7 @@ ACCEPTED = [  # role, cell value, number format, parsed value, warning code (Non
     ("volume", 1285, G, 1285.0, None),
     ("volume", 1285.5, "0.00", 1285.5, None),
     ("volume", "1285", G, 1285.0, None),                       # number stored as text, clean
-    ("volume", " 1285.5 ", "@", 1285.5, None),                 # surrounding spaces only
+    ("volume", " 1285.5 ", "@", 1285.5, "value-cleaned"),      # surrounding spaces: a warning
     ("volume", "1,285.0", G, 1285.0, "value-cleaned"),        # thousands separator
     ("volume", "1，285", G, 1285.0, "value-cleaned"),          # full-width comma
     ("volume", "１２８５", G, 1285.0, "value-cleaned"),         # full-width digits

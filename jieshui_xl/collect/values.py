@@ -181,9 +181,11 @@ def _to_float(number_text: str) -> float | None:
 
 def _from_text(item, text: str) -> Parsed:
     raw = text
-    if _CLEAN_NUMBER.fullmatch(text.strip()):
-        return _check_number(item, float(Decimal(text.strip())), raw, ())
+    if _CLEAN_NUMBER.fullmatch(text):
+        return _check_number(item, float(Decimal(text)), raw, ())
     actions: list[str] = []
+    if text != text.strip():
+        actions.append("去掉了前后空格")
     norm = normalize(text)
     if any(unicodedata.east_asian_width(c) == "F" for c in text):
         actions.append("全角字符按半角读取")
