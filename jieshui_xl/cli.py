@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .findings import JieshuiError, SEVERITY_LABELS
+from .findings import JieshuiError, severity_counts
 from .spec import load_task_table
 
 TASK_TABLE_HELP = "任务分工表路径（默认：随程序提供的 templates/task_division.xlsx）"
@@ -109,11 +109,9 @@ def consolidate(folder, task_table, year, out_file, json_file):
 
 def _summary(table, collection, result):
     click.echo(f"{table.city}{table.year}年度：{result.passed}/{len(result.indicators)} 项指标达标；{result.verdict}。")
-    counts = {}
-    for f in list(collection.report) + list(result.report):
-        counts[f.severity] = counts.get(f.severity, 0) + 1
+    counts = severity_counts(list(collection.report) + list(result.report))
     if counts:
-        click.echo("问题清单：" + "，".join(f"{SEVERITY_LABELS[k]} {v} 条" for k, v in counts.items()))
+        click.echo("问题清单：" + counts)
     missing = [u for u in table.reporting_units() if collection.unit_status(u) == "missing"]
     if missing:
         click.echo("未报送：" + "、".join(missing))
@@ -127,14 +125,13 @@ def _summary(table, collection, result):
 def status(folder, task_table, year, json_file):
     """列出各填报单位的报送情况：已报送 / 被退回 / 未报送。"""
     from .outputs import write_json
-    from .status import status_json
+    from .status import STATUS_TEXT, status_json
 
     table, collection = _collect(folder, task_table, year)
     data = status_json(table, collection)
-    labels = {"returned": "已报送", "rejected": "有错误/被退回", "missing": "未报送"}
     for unit in data["units"]:
         extra = f"（{unit['file']}，错误 {unit['errors']} 条）" if unit["file"] else ""
-        click.echo(f"{unit['unit']}：{labels[unit['status']]}{extra}")
+        click.echo(f"{unit['unit']}：{STATUS_TEXT[unit['status']]}{extra}")
     if json_file:
         write_json(json_file, data)
 

@@ -9,13 +9,14 @@ text into their cells, so a spreadsheet's recalculation reproduces the Python re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .data import Collection
 from .findings import Report
 from .formula import ExcelError, Formula, parse
 from .spec import Indicator, Table, TaskTable
 
-__all__ = ["IndicatorResult", "Logic", "Result", "RowResult", "TaskResult", "compute", "logic",
+__all__ = ["IndicatorResult", "Logic", "Result", "RowResult", "TaskResult", "compute", "evaluator", "logic",
            "STATUS_LABELS", "STATUS_CODES", "VERDICTS", "row_logic", "TableLogic"]
 
 PASS, FAIL, MISSING, INVALID = "pass", "fail", "missing", "invalid"
@@ -242,6 +243,12 @@ class _Env:
         return RowResult(number=number, cells=cells, filled=tl.filled.evaluate(env) == 1,
                          complete=tl.complete.evaluate(env) == 1,
                          value=value if isinstance(value, float) else None, passed=passed == 1)
+
+
+def evaluator(table: TaskTable, collection: Collection, lg: Logic | None = None) -> Callable[[str], object]:
+    """The value of any name on ``collection`` (item, parameter, computed name, table helper range),
+    as :func:`compute` resolves it: for evaluating the formulas of :func:`logic` elsewhere."""
+    return _Env(table, collection, lg or logic(table))
 
 
 def _row_part(row: RowResult, part: str):

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from .findings import Report
 
 __all__ = ["CellValue", "Collection", "Submission", "TaskAnswer", "UNIT_RETURNED", "UNIT_REJECTED",
-           "UNIT_MISSING"]
+           "UNIT_MISSING", "ACCEPTED", "SUPERSEDED", "DUPLICATE", "REJECTED", "SKIPPED"]
 
 UNIT_RETURNED, UNIT_REJECTED, UNIT_MISSING = "returned", "rejected", "missing"
+# Submission.status: what became of one file
+ACCEPTED, SUPERSEDED, DUPLICATE, REJECTED, SKIPPED = "accepted", "superseded", "duplicate", "rejected", "skipped"
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Submission:
     """One file found in the returns folder and what became of it."""
     file: str                   # path relative to the folder
     unit: str | None = None     # identified unit (None when the file is not ours)
-    status: str = "accepted"    # accepted | superseded | duplicate | rejected | skipped
+    status: str = ACCEPTED      # accepted | superseded | duplicate | rejected | skipped
     saved_at: _dt.datetime | None = None
     year: int | None = None
     errors: int = 0
@@ -72,7 +74,7 @@ class Collection:
 
     def accepted(self, unit: str) -> Submission | None:
         for s in self.submissions:
-            if s.unit == unit and s.status == "accepted":
+            if s.unit == unit and s.status == ACCEPTED:
                 return s
         return None
 

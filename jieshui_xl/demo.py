@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import openpyxl
-
 from .compute import compute
 from .fill import fill_workbook
-from .identity import read_identity
+from .identity import read_identity_file
 from .libreoffice import available as libreoffice_available
 from .outputs import write_json
 from .spec import TaskTable, load_task_table
@@ -98,14 +96,8 @@ def _write_templates(table: TaskTable, folder: Path) -> list[Path]:
 
 
 def _templates_by_unit(paths: list[Path]) -> dict[str, Path]:
-    out = {}
-    for p in paths:
-        wb = openpyxl.load_workbook(p, read_only=False)
-        ident = read_identity(wb)
-        wb.close()
-        if ident is not None:
-            out[ident.unit] = p
-    return out
+    idents = ((p, read_identity_file(p)) for p in paths)
+    return {ident.unit: p for p, ident in idents if ident is not None}
 
 
 def _simulate_returns(table: TaskTable, files, folder: Path, task_table: Path | None) -> Path:

@@ -15,27 +15,11 @@ from typing import Iterable
 
 import openpyxl
 
-__all__ = ["Entry", "fill_workbook", "name_cells"]
+from .workbook_names import locate
+
+__all__ = ["Entry", "fill_workbook"]
 
 Entry = tuple[str, int | None, object]   # (defined name, row in a range (1-based) or None, value)
-
-
-def name_cells(wb) -> dict[str, list[tuple[str, str]]]:
-    """Defined name -> [(sheet title, cell coordinate), ...] (ranges expanded row by row)."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for name, dn in wb.defined_names.items():
-        cells = []
-        for title, ref in dn.destinations:
-            ws = wb[title]
-            block = ws[ref.replace("$", "")]
-            if not isinstance(block, tuple):
-                cells.append((title, block.coordinate))
-                continue
-            for row in block:
-                for cell in (row if isinstance(row, tuple) else (row,)):
-                    cells.append((title, cell.coordinate))
-        out[name] = cells
-    return out
 
 
 def fill_workbook(template: str | Path, target: str | Path, entries: Iterable[Entry],
@@ -45,12 +29,11 @@ def fill_workbook(template: str | Path, target: str | Path, entries: Iterable[En
     Raises KeyError for a name the workbook does not define (a demo or test mistake, not user data).
     """
     wb = openpyxl.load_workbook(template)
-    cells = name_cells(wb)
     for name, row, value in entries:
-        if name not in cells:
+        place = locate(wb, name)
+        if place is None:
             raise KeyError(f"{Path(template).name} has no defined name {name!r}")
-        title, coord = cells[name][(row or 1) - 1]
-        wb[title][coord].value = value
+        wb[place.sheet][place.cells[(row or 1) - 1]].value = value
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.save(target)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Iterator
 
-__all__ = ["CATALOGUE", "Finding", "JieshuiError", "Report", "SEVERITY_LABELS", "finding", "TaskTableError"]
+__all__ = ["CATALOGUE", "Finding", "JieshuiError", "Report", "SEVERITY_LABELS", "finding", "severity_counts",
+           "TaskTableError"]
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
@@ -116,6 +117,14 @@ def finding(code: str, **kw) -> Finding:
     loc = {k: (None if kw.get(k) is None else str(kw[k])) for k in _LOCATION}
     message = template.format_map(_Blank({k: v for k, v in kw.items() if v is not None}))
     return Finding(code=code, severity=severity, message=message, **loc)
+
+
+def severity_counts(findings: Iterable[Finding]) -> str:
+    """“错误 2 条，警告 5 条”: findings counted by severity, in order of first appearance ("" for none)."""
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return "，".join(f"{SEVERITY_LABELS.get(k, k)} {v} 条" for k, v in counts.items())
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import __version__
 
-__all__ = ["META_SHEET", "MAGIC", "Identity", "identity_rows", "read_identity", "PROPERTY_PREFIX"]
+__all__ = ["META_SHEET", "MAGIC", "Identity", "read_identity", "read_identity_file", "PROPERTY_PREFIX"]
 
 META_SHEET = "_jieshui"
 MAGIC = "jieshui_xl collection workbook"
@@ -50,11 +50,6 @@ class Identity:
                 "package_version": self.package_version}
 
 
-def identity_rows(identity: Identity) -> list[tuple[str, str]]:
-    """Rows (key, value) for the hidden identity sheet."""
-    return identity.rows()
-
-
 def read_identity(wb) -> Identity | None:
     """Identity of an openpyxl workbook, or None when it is not a jieshui_xl collection workbook."""
     data: dict[str, str] = {}
@@ -81,6 +76,18 @@ def read_identity(wb) -> Identity | None:
                     city=data.get("city", ""), table_version=data.get("table_version", ""),
                     fingerprint=data.get("fingerprint", ""), generated_at=data.get("generated_at", ""),
                     package_version=data.get("package_version", ""), cells=cells)
+
+
+def read_identity_file(path) -> Identity | None:
+    """Identity of the workbook file at ``path`` (opened read-only); None when it carries none.
+    Raises whatever openpyxl raises for a file it cannot open."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return read_identity(wb)
+    finally:
+        wb.close()
 
 
 def _from_properties(wb) -> dict[str, str]:

@@ -28,6 +28,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .data import REJECTED as FILE_REJECTED, UNIT_MISSING, UNIT_REJECTED
 from .findings import ERROR, Finding, JieshuiError
 from .outputs import write_bytes
 
@@ -39,7 +40,7 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 EML_POLICY = policy.default.clone(linesep="\r\n")
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
 
-MISSING, REJECTED = "missing", "rejected"
+MISSING, REJECTED = UNIT_MISSING, UNIT_REJECTED   # why a unit gets a reminder
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,9 +141,7 @@ def eml_filename(table, unit: str, reminder: Reminder | None = None) -> str:
 
 def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None) -> dict[str, Path]:
     """The collection workbook of each unit in ``templates_dir`` (by identity, not file name)."""
-    import openpyxl
-
-    from .identity import read_identity
+    from .identity import read_identity_file
 
     found: dict[str, tuple[str, Path]] = {}
     ignored = [] if ignored is None else ignored
@@ -150,11 +149,7 @@ def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None)
         if not path.is_file() or path.suffix.lower() != ".xlsx" or path.name.startswith(("~$", ".")):
             continue
         try:
-            wb = openpyxl.load_workbook(path, read_only=True)
-            try:
-                ident = read_identity(wb)
-            finally:
-                wb.close()
+            ident = read_identity_file(path)
         except Exception as exc:  # noqa: BLE001 - any unreadable file is reported and skipped
             ignored.append(f"“{path.name}”无法读取（{exc.__class__.__name__}），已忽略")
             continue
@@ -196,7 +191,7 @@ def reminders_for(table, collection) -> dict[str, Reminder]:
         elif status == REJECTED:
             errors = [f for f in collection.report if f.unit == unit and f.severity == ERROR]
             reasons = [s.reason for s in collection.submissions
-                       if s.unit == unit and s.status == "rejected" and s.reason]
+                       if s.unit == unit and s.status == FILE_REJECTED and s.reason]
             out[unit] = Reminder(REJECTED, errors, list(dict.fromkeys(reasons)))
     return out
 

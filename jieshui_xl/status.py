@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from .data import Collection, Submission
+from .data import REJECTED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED, Collection, Submission
 from .spec import TaskTable
 
-__all__ = ["status_json", "unit_entry"]
+__all__ = ["STATUS_TEXT", "status_json", "unit_entry"]
+
+# A unit's status as the console commands print it (``jieshui-xl status``, the coordinator scripts).
+STATUS_TEXT = {UNIT_RETURNED: "已报送", UNIT_REJECTED: "有错误/被退回", UNIT_MISSING: "未报送"}
 
 
 def _main_submission(collection: Collection, unit: str) -> Submission | None:
@@ -13,7 +16,7 @@ def _main_submission(collection: Collection, unit: str) -> Submission | None:
     accepted = collection.accepted(unit)
     if accepted is not None:
         return accepted
-    rejected = [s for s in collection.submissions if s.unit == unit and s.status == "rejected"]
+    rejected = [s for s in collection.submissions if s.unit == unit and s.status == REJECTED]
     return rejected[-1] if rejected else None
 
 

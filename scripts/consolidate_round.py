@@ -31,7 +31,6 @@ if (REPO_ROOT / "jieshui_xl" / "__init__.py").is_file() and str(REPO_ROOT) not i
 DEFAULT_CONFIG = SCRIPT_DIR / "jieshui_config.ini"
 CONFIG_ENV = "JIESHUI_CONFIG"          # another settings file, e.g. for a second city
 PAUSE_ENV = "JIESHUI_PAUSE"            # set by the .bat wrappers: wait for Enter before the window closes
-STATUS_LABELS = {"returned": "已报送", "rejected": "有错误/被退回", "missing": "未报送"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,9 +172,9 @@ class Progress:
 
 
 def _display_width(text: str) -> int:
-    import unicodedata
+    from jieshui_xl.textwidth import text_width
 
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return text_width(text)
 
 
 def run_main(body, argv=None) -> int:
@@ -231,12 +230,13 @@ def consolidate(settings: Settings, echo=print) -> int:
     from jieshui_xl import libreoffice
     from jieshui_xl.collect import collect
     from jieshui_xl.compute import compute
-    from jieshui_xl.findings import ERROR, SEVERITY_LABELS
+    from jieshui_xl.findings import ERROR, severity_counts
     from jieshui_xl.outputs import write_json
     from jieshui_xl.printing import print_pdf
     from jieshui_xl.report import scorecard_json
     from jieshui_xl.scorecard import write_scorecard
     from jieshui_xl.spec import load_task_table
+    from jieshui_xl.status import STATUS_TEXT
 
     returns = settings.returns_dir
     if not returns.is_dir():
@@ -277,8 +277,8 @@ def consolidate(settings: Settings, echo=print) -> int:
     echo(f"指标：{result.passed}/{len(result.indicators)} 项达标；{result.verdict}。")
     units = table.reporting_units()
     status = {u: collection.unit_status(u) for u in units}
-    counts = {k: sum(1 for s in status.values() if s == k) for k in STATUS_LABELS}
-    echo(f"报送：共 {len(units)} 个单位，" + "，".join(f"{STATUS_LABELS[k]} {v} 个" for k, v in counts.items()) + "。")
+    counts = {k: sum(1 for s in status.values() if s == k) for k in STATUS_TEXT}
+    echo(f"报送：共 {len(units)} 个单位，" + "，".join(f"{STATUS_TEXT[k]} {v} 个" for k, v in counts.items()) + "。")
     missing = [u for u in units if status[u] == "missing"]
     rejected = [u for u in units if status[u] == "rejected"]
     if missing:
@@ -288,12 +288,9 @@ def consolidate(settings: Settings, echo=print) -> int:
         echo("有错误/被退回（请通知修改后重报）：" + "、".join(f"{u}（错误 {errors[u]} 条）" for u in rejected))
     if not missing and not rejected:
         echo("所有单位均已报送可用的填报表。")
-    severities: dict[str, int] = {}
-    for f in list(collection.report) + list(result.report):
-        severities[f.severity] = severities.get(f.severity, 0) + 1
+    severities = severity_counts(list(collection.report) + list(result.report))
     if severities:
-        echo("问题清单：" + "，".join(f"{SEVERITY_LABELS.get(k, k)} {v} 条" for k, v in severities.items())
-             + "（详见评分表“问题清单”工作表）")
+        echo("问题清单：" + severities + "（详见评分表“问题清单”工作表）")
     echo("")
     echo(f"评分表：{xlsx}")
     echo(f"JSON：{json_path}")

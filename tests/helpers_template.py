@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import range_boundaries
 
 from jieshui_xl.identity import META_SHEET
 from jieshui_xl.template import file_name
+from jieshui_xl.workbook_names import locate
 
 
 def workbook_path(table, folder: Path, unit: str) -> Path:
@@ -19,14 +19,20 @@ def load(table, folder: Path, unit: str, data_only: bool = False):
     return openpyxl.load_workbook(workbook_path(table, folder, unit), data_only=data_only)
 
 
+def named(wb, name: str):
+    """(worksheet, cell or block of cells) a defined name points at."""
+    place = locate(wb, name)
+    assert place is not None, f"no defined name {name}"
+    ws = wb[place.sheet]
+    return ws, ws[place.ref]
+
+
 def cells_of(wb, name: str) -> list:
-    """The cells a workbook-level defined name points at (one, or a one-column range)."""
-    out = []
-    for sheet, coord in wb.defined_names[name].destinations:
-        min_col, min_row, max_col, max_row = range_boundaries(coord.replace("$", ""))
-        ws = wb[sheet]
-        out += [ws.cell(r, c) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
-    return out
+    """The cells a defined name points at (one, or a one-column range), row by row."""
+    place = locate(wb, name)
+    assert place is not None, f"no defined name {name}"
+    ws = wb[place.sheet]
+    return [ws[coord] for coord in place.cells]
 
 
 def cell_of(wb, name: str):
@@ -58,5 +64,5 @@ def fill(path: Path, values: dict, rows: list[dict] | None = None, out: Path | N
     return target
 
 
-__all__ = ["META_SHEET", "cell_of", "cells_of", "fill", "load", "validations_at", "visible_sheets",
+__all__ = ["META_SHEET", "cell_of", "cells_of", "fill", "load", "named", "validations_at", "visible_sheets",
            "workbook_path"]

@@ -24,6 +24,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
 from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX, Identity, read_identity
+from jieshui_xl.workbook_names import locate
 
 __all__ = ["ReturnsBuilder", "templates_available", "cells_of", "set_identity", "move_name", "to_xlsm",
            "save", "cache_results"]
@@ -110,14 +111,9 @@ def minimal_workbook(table, unit: str) -> openpyxl.Workbook:
 
 def cells_of(wb, name: str) -> list[tuple[str, str]]:
     """(sheet, coordinate) of every cell a defined name covers, row by row."""
-    out = []
-    for sheet, ref in wb.defined_names[name].destinations:
-        block = wb[sheet][ref.replace("$", "")]
-        rows = block if isinstance(block, tuple) else ((block,),)
-        for row in rows:
-            for cell in (row if isinstance(row, tuple) else (row,)):
-                out.append((sheet, cell.coordinate))
-    return out
+    place = locate(wb, name)
+    assert place is not None, f"no defined name {name}"
+    return [(place.sheet, coord) for coord in place.cells]
 
 
 def set_identity(wb, **fields) -> None:

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
+from helpers_template import named
 from jieshui_xl.cli import main
 from jieshui_xl.fill import fill_workbook
 from jieshui_xl.identity import read_identity
@@ -126,5 +127,4 @@ def test_libreoffice_recalculation_of_the_scorecard_equals_the_json(consolidated
 
 
 def _named(wb, name):
-    title, ref = next(iter(wb.defined_names[name].destinations))
-    return wb[title][ref.replace("$", "")].value
+    return named(wb, name)[1].value

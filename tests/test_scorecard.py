@@ -10,6 +10,7 @@ import pytest
 from openpyxl.formula import Tokenizer
 
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
+from helpers_template import named
 from jieshui_xl.compute import STATUS_LABELS, VERDICTS, compute, logic
 from jieshui_xl.data import CellValue, Submission, TaskAnswer
 from jieshui_xl.findings import SEVERITY_LABELS, finding
@@ -30,13 +31,11 @@ def cell_of(wb, name):
     """(worksheet, cell) a defined name points at (a single cell)."""
     dests = list(wb.defined_names[name].destinations)
     assert len(dests) == 1, name
-    sheet, ref = dests[0]
-    return wb[sheet], wb[sheet][ref.replace("$", "")]
+    return named(wb, name)
 
 
 def range_of(wb, name):
-    sheet, ref = list(wb.defined_names[name].destinations)[0]
-    return wb[sheet], wb[sheet][ref.replace("$", "")]
+    return named(wb, name)
 
 
 def blank(v):

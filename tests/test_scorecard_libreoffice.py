@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
+from helpers_template import named
 from jieshui_xl.compute import STATUS_LABELS, compute
 from jieshui_xl.libreoffice import convert
 from jieshui_xl.report import scorecard_json
@@ -75,13 +76,11 @@ def converted(tmp_path_factory):
 
 
 def _cell(wb, name):
-    sheet, ref = list(wb.defined_names[name].destinations)[0]
-    return wb[sheet][ref.replace("$", "")]
+    return named(wb, name)[1]
 
 
 def _range(wb, name):
-    sheet, ref = list(wb.defined_names[name].destinations)[0]
-    return [row[0].value for row in wb[sheet][ref.replace("$", "")]]
+    return [row[0].value for row in named(wb, name)[1]]
 
 
 @pytest.mark.parametrize("name", list(ROUNDS))

@@ -14,7 +14,8 @@ from jieshui_xl.data import Collection
 from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX, read_identity
 from jieshui_xl.spec import load_task_table
 from jieshui_xl.template import MANIFEST, write_templates
-from jieshui_xl.template.styles import text_lines, text_width
+from jieshui_xl.template.styles import text_lines
+from jieshui_xl.textwidth import text_width
 
 PARTS = ("status", "evidence", "note")
 OPERATORS = {">=": "greaterThanOrEqual", ">": "greaterThan", "<=": "lessThanOrEqual"}

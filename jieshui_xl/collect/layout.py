@@ -18,7 +18,8 @@ import openpyxl
 from ..findings import Report
 from ..identity import META_SHEET, Identity, read_identity
 from ..spec import TaskTable
-from .cells import formula_text, named_cells, parse_reference
+from ..workbook_names import named_cells, parse_reference
+from .cells import formula_text
 from .values import show
 
 __all__ = ["TemplateIndex", "template_index", "SheetShape", "check_protection", "check_extra_content", "MAX_EXTRA_PER_SHEET"]

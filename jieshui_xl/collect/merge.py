@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from ..data import Collection, Submission
+from ..data import ACCEPTED, DUPLICATE, REJECTED, SKIPPED, SUPERSEDED, Collection, Submission
 from ..findings import ERROR, WARNING, Report
 from .read import Returned
 
 __all__ = ["Outcome", "merge", "ACCEPTED", "SUPERSEDED", "DUPLICATE", "REJECTED", "SKIPPED"]
 
-ACCEPTED, SUPERSEDED, DUPLICATE, REJECTED, SKIPPED = "accepted", "superseded", "duplicate", "rejected", "skipped"
 _EPOCH = _dt.datetime.min
 
 

@@ -10,7 +10,8 @@ from ..data import CellValue, TaskAnswer
 from ..findings import WARNING, Report
 from ..identity import Identity
 from ..spec import Item, Table, Task, TaskTable
-from .cells import Place, locate, parse_reference, read_cell
+from ..workbook_names import Place, locate, parse_reference
+from .cells import read_cell
 from .values import Parsed, Typed, parse_choice, parse_item, parse_text, show
 
 __all__ = ["Returned", "Reader", "read_returned", "CONTACT_FIELDS", "SOURCE_PREFIX"]

@@ -11,7 +11,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..findings import SEVERITY_LABELS
 from ..formula import parse
-from .context import Context, sheet_ref, substituted
+from .context import Context, begin_sheet, print_setup, sheet_ref, substituted
 from .styles import row_height
 
 SHEET = "计算过程"
@@ -22,10 +22,7 @@ LAST = len(WIDTHS) - 1
 
 def write(ctx: Context) -> None:
     ws, st = ctx.sheets[SHEET], ctx.st
-    for i, w in enumerate(WIDTHS):
-        ws.set_column(i, i, w)
-    ws.merge_range(0, 0, 0, LAST, f"{ctx.table.city}{ctx.table.year}年度 计算过程", st.title)
-    ws.set_row(0, 26)
+    begin_sheet(ctx, ws, WIDTHS, "计算过程")
     ws.merge_range(1, 0, 1, LAST, "每个结果都是实时公式：修改“汇总数据”中的报送值后，Excel/WPS/LibreOffice 会重新计算。"
                    "“代入数值”为程序计算时代入的数值，便于核对。", st.subtitle)
     row = _parameters(ctx, ws, 3)
@@ -34,10 +31,7 @@ def write(ctx: Context) -> None:
     row = _checks(ctx, ws, row + 1)
     for code, tl in ctx.logic.tables.items():
         row = _table_rows(ctx, ws, code, tl, row + 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&C第 &P 页，共 &N 页&R打印日期：&D")
+    print_setup(ws)
 
 
 def _header(ws, st, row: int, title: str, heads: list[str]) -> int:
@@ -47,6 +41,19 @@ def _header(ws, st, row: int, title: str, heads: list[str]) -> int:
     for c in range(len(heads), LAST + 1):
         ws.write_blank(row + 1, c, None, st.header)
     return row + 2
+
+
+def _lead(ws, st, row: int, code: str, label: str, formula: str, shown: str) -> None:
+    """The first four columns of a formula row: 代码 | name | formula | 代入数值."""
+    ws.write_string(row, 0, code, st.code)
+    ws.write_string(row, 1, label, st.text)
+    ws.write_string(row, 2, formula, st.code_wrap)
+    ws.write_string(row, 3, shown, st.code_wrap)
+
+
+def _fit(ws, row: int, texts: list, note: str) -> None:
+    """A height that shows ``texts`` ((text, width) pairs) and the small-print note of the last column."""
+    ws.set_row(row, max(row_height(texts), row_height([(note, WIDTHS[LAST])], small=True)))
 
 
 def _parameters(ctx: Context, ws, row: int) -> int:
@@ -68,12 +75,10 @@ def _indicators(ctx: Context, ws, row: int) -> int:
                   ["代码", "指标", "计算公式", "代入数值", "计算结果", "单位", "目标值", "达标规则", "达标情况", "说明"])
     for ind in ctx.table.indicators:
         r = ctx.result.by_code(ind.code)
-        formula = ind.formula or (ind.row_formula if ind.table else None)
-        ws.write_string(row, 0, ind.code, st.code)
-        ws.write_string(row, 1, ind.name, st.text)
-        ws.write_string(row, 2, formula.text if formula else "", st.code_wrap)
+        shown_formula = ind.formula or (ind.row_formula if ind.table else None)
+        formula = shown_formula.text if shown_formula else ""
         shown = substituted(ind.formula, ctx.cached) if ind.formula else ("逐行计算，见下方表格" if ind.table else "")
-        ws.write_string(row, 3, shown, st.code_wrap)
+        _lead(ws, st, row, ind.code, ind.name, formula, shown)
         ctx.raw_formula(ws, row, 4, ind.value_name, [ind.value_name], st.number(ind.decimals), r.value)
         ws.write_string(row, 5, ind.result_unit, st.text_center)
         if ind.target_name in lg.formulas:
@@ -85,12 +90,11 @@ def _indicators(ctx: Context, ws, row: int) -> int:
         ws.write_string(row, 7, rule, st.code_wrap)
         ctx.raw_formula(ws, row, 8, ind.status_name, [ind.status_name], st.status, r.status_label)
         ws.write_string(row, 9, ind.remark, st.note)
-        ws.set_row(row, max(row_height([(formula.text if formula else "", WIDTHS[2]), (shown, WIDTHS[3]),
-                                        (rule, WIDTHS[7]), (ind.name, WIDTHS[1])]),
-                            row_height([(ind.remark, WIDTHS[9])], small=True)))
+        _fit(ws, row, [(formula, WIDTHS[2]), (shown, WIDTHS[3]), (rule, WIDTHS[7]), (ind.name, WIDTHS[1])],
+             ind.remark)
         row += 1
     status_col = _col(8)
-    st.status_rules(ws, f"{status_col}{row - len(ctx.table.indicators) + 1}:{status_col}{row}", ctx.status_labels)
+    st.status_rules(ws, f"{status_col}{row - len(ctx.table.indicators) + 1}:{status_col}{row}")
     return row
 
 
@@ -99,11 +103,8 @@ def _calcs(ctx: Context, ws, row: int) -> int:
     row = _header(ws, st, row, "三、计算项（如漏损率修正值 R1～R4、年降低率、年增长率）",
                   ["代码", "名称", "公式", "代入数值", "结果", "单位", "所属指标", "", "", "说明"])
     for calc in ctx.table.calcs.values():
-        ws.write_string(row, 0, calc.code, st.code)
-        ws.write_string(row, 1, calc.label, st.text)
-        ws.write_string(row, 2, calc.formula.text, st.code_wrap)
         shown = substituted(calc.formula, ctx.cached)
-        ws.write_string(row, 3, shown, st.code_wrap)
+        _lead(ws, st, row, calc.code, calc.label, calc.formula.text, shown)
         ctx.formula(ws, row, 4, lg.formulas[calc.code], st.number(4), ctx.value(calc.code))
         ctx.define(calc.code, SHEET, row, 4)
         ws.write_string(row, 5, calc.unit, st.text_center)
@@ -111,8 +112,7 @@ def _calcs(ctx: Context, ws, row: int) -> int:
         ws.write_blank(row, 7, None, st.text)
         ws.write_blank(row, 8, None, st.text)
         ws.write_string(row, 9, calc.note, st.note)
-        ws.set_row(row, max(row_height([(calc.formula.text, WIDTHS[2]), (shown, WIDTHS[3]), (calc.label, WIDTHS[1])]),
-                            row_height([(calc.note, WIDTHS[9])], small=True)))
+        _fit(ws, row, [(calc.formula.text, WIDTHS[2]), (shown, WIDTHS[3]), (calc.label, WIDTHS[1])], calc.note)
         row += 1
     return row
 
@@ -123,11 +123,8 @@ def _checks(ctx: Context, ws, row: int) -> int:
                   ["代码", "提示", "规则", "代入数值", "结果", "严重程度", "", "", "", "涉及数据项"])
     first = row
     for chk in ctx.table.checks:
-        ws.write_string(row, 0, chk.code, st.code)
-        ws.write_string(row, 1, chk.message, st.text)
-        ws.write_string(row, 2, chk.rule.text, st.code_wrap)
         shown = substituted(chk.rule, ctx.cached)
-        ws.write_string(row, 3, shown, st.code_wrap)
+        _lead(ws, st, row, chk.code, chk.message, chk.rule.text, shown)
         ctx.formula(ws, row, 4, lg.formulas[chk.code], st.boolean, ctx.value(chk.code))
         ctx.define(chk.code, SHEET, row, 4)
         ws.write_string(row, 5, SEVERITY_LABELS.get(chk.severity, chk.severity), st.text_center)
@@ -137,8 +134,7 @@ def _checks(ctx: Context, ws, row: int) -> int:
         ws.write_string(row, 9, items, st.note)
         cf = st.cf_bad if chk.severity == "error" else st.cf_warn
         ws.conditional_format(row, 4, row, 4, {"type": "cell", "criteria": "==", "value": "FALSE", "format": cf})
-        ws.set_row(row, max(row_height([(chk.message, WIDTHS[1]), (chk.rule.text, WIDTHS[2]), (shown, WIDTHS[3])]),
-                            row_height([(items, WIDTHS[9])], small=True)))
+        _fit(ws, row, [(chk.message, WIDTHS[1]), (chk.rule.text, WIDTHS[2]), (shown, WIDTHS[3])], items)
         row += 1
     if row > first:
         ws.conditional_format(first, 4, row - 1, 4, {"type": "cell", "criteria": "==", "value": "TRUE",

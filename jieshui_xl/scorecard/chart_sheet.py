@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..compute import PASS
-from .context import Context, sheet_ref
+from .context import Context, begin_sheet, print_setup, sheet_ref
 from .styles import BAD, row_height
 
 SHEET = "达标对比图"
@@ -28,10 +28,7 @@ def charted(ctx: Context) -> list:
 def write(ctx: Context) -> None:
     ws, st = ctx.sheets[SHEET], ctx.st
     inds = charted(ctx)
-    for i, (_, w) in enumerate(COLUMNS):
-        ws.set_column(i, i, w)
-    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, f"{ctx.table.city}{ctx.table.year}年度 指标实际值与目标值对比", st.title)
-    ws.set_row(0, 26)
+    begin_sheet(ctx, ws, [w for _, w in COLUMNS], "指标实际值与目标值对比")
     if not inds:
         ws.write_string(2, 0, "任务分工表中没有可作图的指标。", st.subtitle)
         return
@@ -51,7 +48,7 @@ def write(ctx: Context) -> None:
         ws.write_string(r, 4, ind.requirement, st.text)
         ws.set_row(r, row_height([(ind.requirement, 40), (ind.name + "（底线）", 36)]))
     last = first + len(inds) - 1
-    st.status_rules(ws, f"D{first + 1}:D{last + 1}", ctx.status_labels)
+    st.status_rules(ws, f"D{first + 1}:D{last + 1}")
     for r in range(2, TABLE_ROW - 1):
         ws.set_row(r, CHART_ROW_HEIGHT)
 
@@ -77,10 +74,7 @@ def write(ctx: Context) -> None:
     ws.merge_range(1, 0, 1, len(COLUMNS) - 1,
                    f"柱：实际值（蓝色＝达标，橙色＝其他，按本次计算结果着色）；红色短线：目标值。"
                    f"数值见下表（实时公式）。", st.subtitle)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 1)
-    ws.set_footer("&C第 &P 页，共 &N 页&R打印日期：&D")
+    print_setup(ws, pages_high=1)
 
 
 __all__ = ["SHEET", "write", "charted"]

@@ -12,15 +12,38 @@ from dataclasses import dataclass, field
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..compute import STATUS_LABELS, Logic, Result
-from ..data import Collection, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
+from ..compute import Logic, Result
+from ..data import (ACCEPTED, DUPLICATE, REJECTED, SKIPPED, SUPERSEDED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED,
+                    Collection)
 from ..formula import ExcelError, Formula
 from ..spec import TaskTable
 from .styles import Styles
 
 UNIT_STATUS_LABELS = {UNIT_RETURNED: "已报送", UNIT_REJECTED: "被退回", UNIT_MISSING: "未报送"}
-SUBMISSION_LABELS = {"accepted": "采用", "superseded": "被替代（未采用）", "duplicate": "重复（已忽略）",
-                     "rejected": "退回（未采用）", "skipped": "跳过"}
+SUBMISSION_LABELS = {ACCEPTED: "采用", SUPERSEDED: "被替代（未采用）", DUPLICATE: "重复（已忽略）",
+                     REJECTED: "退回（未采用）", SKIPPED: "跳过"}
+
+
+FOOTER = "&C第 &P 页，共 &N 页&R打印日期：&D"
+
+
+def begin_sheet(ctx: "Context", ws, widths, subject: str) -> None:
+    """Column widths, and the title “<city><year>年度 <subject>” merged over every column (row 0)."""
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
+    ws.merge_range(0, 0, 0, len(widths) - 1, f"{ctx.table.city}{ctx.table.year}年度 {subject}", ctx.st.title)
+    ws.set_row(0, 26)
+
+
+def print_setup(ws, repeat: int | None = None, pages_high: int = 0) -> None:
+    """A4 landscape, one page wide (``pages_high`` 0: as many pages as needed), ``repeat`` row on
+    every page, page number and print date in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, pages_high)
+    if repeat is not None:
+        ws.repeat_rows(repeat)
+    ws.set_footer(FOOTER)
 
 
 def sheet_ref(sheet: str, row: int, col: int, row2: int | None = None, col2: int | None = None) -> str:
@@ -110,16 +133,10 @@ class Context:
 
     def contact(self, unit: str) -> str:
         info = self.collection.contacts.get(unit) or {}
-        name = info.get("name") or info.get("contact_name") or ""
-        phone = info.get("phone") or info.get("contact_phone") or ""
-        return " ".join(str(p) for p in (name, phone) if p)
+        return " ".join(str(p) for p in (info.get("name"), info.get("phone")) if p)
 
     def findings(self) -> list:
         return list(self.collection.report) + list(self.result.report)
-
-    @property
-    def status_labels(self) -> dict[str, str]:
-        return dict(STATUS_LABELS)
 
 
 def cache(value):

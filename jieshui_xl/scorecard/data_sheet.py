@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .context import Context, sheet_ref
+from .context import Context, begin_sheet, print_setup, sheet_ref
 from .styles import row_height
 
 SHEET = "汇总数据"
@@ -17,11 +17,8 @@ HEADER_ROW = 2
 
 def write(ctx: Context) -> None:
     ws, st, table = ctx.sheets[SHEET], ctx.st, ctx.table
-    for i, (_, width) in enumerate(COLUMNS):
-        ws.set_column(i, i, width)
+    begin_sheet(ctx, ws, [w for _, w in COLUMNS], "汇总数据（各单位报送值，已逐项校验）")
     last = len(COLUMNS) - 1
-    ws.merge_range(0, 0, 0, last, f"{table.city}{table.year}年度 汇总数据（各单位报送值，已逐项校验）", st.title)
-    ws.set_row(0, 26)
     ws.merge_range(1, 0, 1, last, "“报送值”单元格以数据项代码命名，评分表和计算过程中的公式按名称引用；"
                    "空白表示未报送或未采用（原因见“问题清单”）。", st.subtitle)
     for c, (head, _) in enumerate(COLUMNS):
@@ -53,11 +50,7 @@ def write(ctx: Context) -> None:
     ws.autofilter(HEADER_ROW, 0, row - 1, last)
     for tbl in table.tables.values():
         row = _table_block(ctx, ws, tbl, row + 1, rejected)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(HEADER_ROW)
-    ws.set_footer("&C第 &P 页，共 &N 页&R打印日期：&D")
+    print_setup(ws, repeat=HEADER_ROW)
 
 
 def _table_block(ctx: Context, ws, tbl, row: int, rejected: dict) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..findings import SEVERITY_LABELS
-from .context import Context
+from .context import Context, begin_sheet, print_setup
 from .styles import row_height
 
 SHEET = "问题清单"
@@ -16,14 +16,10 @@ HEADER_ROW = 1
 
 def write(ctx: Context) -> None:
     ws, st = ctx.sheets[SHEET], ctx.st
-    for i, (_, w) in enumerate(COLUMNS):
-        ws.set_column(i, i, w)
     findings = ctx.findings()
     counts = {label: sum(1 for f in findings if f.severity == code) for code, label in SEVERITY_LABELS.items()}
     summary = "，".join(f"{label} {n} 条" for label, n in counts.items() if n) or "无"
-    ws.merge_range(0, 0, 0, LAST, f"{ctx.table.city}{ctx.table.year}年度 问题清单（共 {len(findings)} 条：{summary}）",
-                   st.title)
-    ws.set_row(0, 26)
+    begin_sheet(ctx, ws, [w for _, w in COLUMNS], f"问题清单（共 {len(findings)} 条：{summary}）")
     for c, (head, _) in enumerate(COLUMNS):
         ws.write_string(HEADER_ROW, c, head, st.header)
     row = HEADER_ROW + 1
@@ -47,8 +43,4 @@ def write(ctx: Context) -> None:
     ws.autofilter(HEADER_ROW, 0, last, LAST)
     ws.freeze_panes(HEADER_ROW + 1, 0)
     st.severity_rules(ws, f"B{HEADER_ROW + 2}:B{last + 1}", SEVERITY_LABELS)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(HEADER_ROW)
-    ws.set_footer("&C第 &P 页，共 &N 页&R打印日期：&D")
+    print_setup(ws, repeat=HEADER_ROW)

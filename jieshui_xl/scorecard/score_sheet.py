@@ -6,7 +6,7 @@ from collections import Counter
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from ..compute import PASS, VERDICTS
+from ..compute import INVALID, MISSING, PASS, STATUS_LABELS, VERDICTS
 from ..data import UNIT_MISSING, UNIT_REJECTED
 from .context import Context
 from .styles import row_height
@@ -51,11 +51,12 @@ def write(ctx: Context) -> None:
         ctx.formula(ws, row, STATUS_COL, lg.status[ind.code], st.status, r.status_label)
         ctx.define(ind.status_name, SHEET, row, STATUS_COL)
         leads = "、".join(ind.leads) or "（未列）"
+        responsible = "、".join(ind.responsible)
         ws.write_string(row, 8, leads, st.text)
-        ws.write_string(row, 9, "、".join(ind.responsible), st.text)
+        ws.write_string(row, 9, responsible, st.text)
         ctx.formula(ws, row, NOTE_COL, lg.note[ind.code], st.text, r.note)
         ws.set_row(row, row_height([(ind.name, 18), (ind.requirement, 25), (ind.result_unit, 9), (leads, 12),
-                                    ("、".join(ind.responsible), 18), (r.note, 27), (ind.goal, 9)], minimum=22))
+                                    (responsible, 18), (r.note, 27), (ind.goal, 9)], minimum=22))
         row += 1
     last = row - 1
     _goals(ctx, ws, first)
@@ -66,8 +67,8 @@ def write(ctx: Context) -> None:
             r = first + i
             ws.conditional_format(r, 0, r, LAST, {
                 "type": "formula", "format": st.cf_veto,
-                "criteria": f'=${xl_col_to_name(STATUS_COL)}${r + 1}<>"{ctx.status_labels[PASS]}"'})
-    st.status_rules(ws, f"{_cell(first, STATUS_COL)}:{_cell(last, STATUS_COL)}", ctx.status_labels)
+                "criteria": f'=${xl_col_to_name(STATUS_COL)}${r + 1}<>"{STATUS_LABELS[PASS]}"'})
+    st.status_rules(ws, f"{_cell(first, STATUS_COL)}:{_cell(last, STATUS_COL)}")
 
     row = _footnotes(ctx, ws, last + 1)
     row = _signatures(ctx, ws, row + 1)
@@ -103,7 +104,7 @@ def _goals(ctx: Context, ws, first: int) -> None:
 
 def _summary(ctx: Context, ws, first: int, last: int) -> None:
     st, result, table = ctx.st, ctx.result, ctx.table
-    pass_label = ctx.status_labels[PASS]
+    pass_label = STATUS_LABELS[PASS]
     status_range = f"{_cell(first, STATUS_COL)}:{_cell(last, STATUS_COL)}"
     total = len(table.indicators)
     ws.merge_range(SUMMARY_ROW, 0, SUMMARY_ROW, 4, "", st.summary)
@@ -142,9 +143,8 @@ def _footnotes(ctx: Context, ws, row: int) -> int:
         counts = "，".join(f"{c.value} {tasks.get(c.value, 0)} 项" for c in choices)
         lines.append(f"基础管理（任务{ctx.result.tasks[0].task.seq}–{ctx.result.tasks[-1].task.seq}）：{counts}"
                      "（详见“基础管理”工作表）。")
-    labels = ctx.status_labels
     lines.append(f"说明：“实际值”“达标情况”“备注”为实时公式，数据见“汇总数据”，计算见“计算过程”，问题见“问题清单”。"
-                 f"{labels['missing']}＝所需数据未报送或未采用；{labels['invalid']}＝数据相互矛盾或无法计算。"
+                 f"{STATUS_LABELS[MISSING]}＝所需数据未报送或未采用；{STATUS_LABELS[INVALID]}＝数据相互矛盾或无法计算。"
                  "红底白字整行＝底线指标未达标。实际值按任务分工表规定的小数位显示，判定使用全精度。")
     if table.notices:
         lines.append("参数说明：" + "；".join(table.notices))

@@ -6,8 +6,8 @@ build their own, so the workbook has one look and the palette can be changed her
 
 from __future__ import annotations
 
-import math
-import unicodedata
+from ..compute import FAIL, INVALID, MISSING, PASS, STATUS_LABELS
+from ..textwidth import text_width, wrapped_lines
 
 # Palette (fill, font) by meaning.
 GOOD = ("#C6EFCE", "#006100")
@@ -71,10 +71,10 @@ class Styles:
         return self._numbers[key]
 
     # -- conditional formatting ---------------------------------------------------------------
-    def status_rules(self, ws, cell_range: str, labels: dict[str, str]) -> None:
-        """Colour a range by indicator status; ``labels`` maps pass/fail/missing/invalid to text."""
-        colour = {"pass": self.cf_good, "fail": self.cf_bad, "missing": self.cf_warn, "invalid": self.cf_odd}
-        for code, label in labels.items():
+    def status_rules(self, ws, cell_range: str) -> None:
+        """Colour a range by indicator status (the labels of :data:`~jieshui_xl.compute.STATUS_LABELS`)."""
+        colour = {PASS: self.cf_good, FAIL: self.cf_bad, MISSING: self.cf_warn, INVALID: self.cf_odd}
+        for code, label in STATUS_LABELS.items():
             ws.conditional_format(cell_range, {"type": "cell", "criteria": "==", "value": _quoted(label),
                                                "format": colour[code]})
 
@@ -99,17 +99,13 @@ def _quoted(text: str) -> str:
 
 # -- text measurement (for row heights; spreadsheets do not grow merged or formula rows) ----------
 
-def text_width(text: str) -> float:
-    """Approximate width in column units: CJK and full-width characters count double."""
-    width = 0.0
-    for ch in str(text):
-        width += 1.8 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1.1
-    return width
+def _width(text: str) -> float:
+    """Approximate width in column units of the scorecard fonts (ambiguous-width characters are wide)."""
+    return text_width(text, wide=1.8, narrow=1.1, wide_classes="WFA")
 
 
 def line_count(text: str, columns: float) -> int:
-    columns = max(columns - 1.0, 2.0)
-    return sum(max(1, math.ceil(text_width(line) / columns)) for line in str(text or "").split("\n"))
+    return wrapped_lines(text, max(columns - 1.0, 2.0), _width)
 
 
 def row_height(texts_and_widths, minimum: float = LINE_HEIGHT + 4, small: bool = False) -> float:

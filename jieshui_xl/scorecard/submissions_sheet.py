@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..data import UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
-from .context import SUBMISSION_LABELS, UNIT_STATUS_LABELS, Context
+from ..data import ACCEPTED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
+from .context import SUBMISSION_LABELS, UNIT_STATUS_LABELS, Context, begin_sheet, print_setup
 from .styles import row_height
 
 SHEET = "报送情况"
@@ -17,11 +17,8 @@ LAST = len(UNIT_COLUMNS) - 1
 
 def write(ctx: Context) -> None:
     ws, st, table, coll = ctx.sheets[SHEET], ctx.st, ctx.table, ctx.collection
-    for i, (_, w) in enumerate(UNIT_COLUMNS):
-        ws.set_column(i, i, w)
+    begin_sheet(ctx, ws, [w for _, w in UNIT_COLUMNS], "报送情况")
     units = table.reporting_units()
-    ws.merge_range(0, 0, 0, LAST, f"{table.city}{table.year}年度 报送情况", st.title)
-    ws.set_row(0, 26)
     ws.merge_range(1, 0, 1, LAST, "一、各填报单位", st.section)
     header = 2
     for c, (head, _) in enumerate(UNIT_COLUMNS):
@@ -40,7 +37,7 @@ def write(ctx: Context) -> None:
         ws.write_number(row, 5, sub.errors if sub else 0, st.integer)
         ws.write_number(row, 6, sub.warnings if sub else 0, st.integer)
         ws.write_string(row, 7, ctx.contact(unit), st.text)
-        ws.write_string(row, 8, str(contact.get("date") or contact.get("fill_date") or ""), st.text)
+        ws.write_string(row, 8, str(contact.get("date") or ""), st.text)
         note = _unit_note(ctx, unit, status)
         ws.write_string(row, 9, note, st.text)
         ws.set_row(row, row_height([(unit, 18), (sub.file if sub else "", 30), (ctx.contact(unit), 18),
@@ -76,10 +73,7 @@ def write(ctx: Context) -> None:
                                     (SUBMISSION_LABELS.get(s.status, s.status), 10)]))
         row += 1
     ws.freeze_panes(header + 1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&C第 &P 页，共 &N 页&R打印日期：&D")
+    print_setup(ws)
 
 
 def _datetime(ws, row, col, value, st) -> None:
@@ -94,7 +88,7 @@ def _unit_note(ctx: Context, unit: str, status: str) -> str:
     """Why a unit is not 已报送: the reasons its files were not used, or that nothing came."""
     if status == UNIT_MISSING:
         return "未收到填报表，请催报。"
-    reasons = [s.reason for s in ctx.collection.submissions if s.unit == unit and s.status != "accepted" and s.reason]
+    reasons = [s.reason for s in ctx.collection.submissions if s.unit == unit and s.status != ACCEPTED and s.reason]
     sub = ctx.collection.accepted(unit)
     if sub is not None and sub.errors:
         reasons.insert(0, f"采用的填报表有 {sub.errors} 个错误（见“问题清单”）")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .context import Context
+from .context import Context, begin_sheet, print_setup
 from .styles import row_height
 
 SHEET = "基础管理"
@@ -17,10 +17,7 @@ OVERALL_COL, UNIT_STATUS_COL = 2, 4
 
 def write(ctx: Context) -> None:
     ws, st, table = ctx.sheets[SHEET], ctx.st, ctx.table
-    for i, (_, w) in enumerate(COLUMNS):
-        ws.set_column(i, i, w)
-    ws.merge_range(0, 0, 0, LAST, f"{table.city}{table.year}年度 基础管理任务完成情况", st.title)
-    ws.set_row(0, 26)
+    begin_sheet(ctx, ws, [w for _, w in COLUMNS], "基础管理任务完成情况")
     choices = sorted(table.task_status_choices(), key=lambda c: c.rank)
     lowest = choices[0].value if choices else ""
     ws.merge_range(1, 0, 1, LAST, "“总体进展”取各填报单位中最落后的进展（"
@@ -82,8 +79,4 @@ def write(ctx: Context) -> None:
             ws.conditional_format(rng, {"type": "text", "criteria": "containing", "value": lowest,
                                         "format": st.cf_bad})
     ws.freeze_panes(header + 1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header)
-    ws.set_footer("&C第 &P 页，共 &N 页&R打印日期：&D")
+    print_setup(ws, repeat=header)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..compute import STATUS_LABELS
+from ..compute import INVALID, PASS, STATUS_LABELS
 from .layout import (COL_CHECK, COL_HINT, COL_INPUT, COL_LABEL, COL_NO, COL_SOURCE, COL_STATUS, COL_UNIT,
                      COL_VALUE, LAST, Context)
 from .plan import REFERENCE, Block, ItemRow
@@ -199,7 +199,7 @@ def _computed_row(ctx: Context, sh: Sheet, name: str) -> None:
     sh.formula(r, ctx.helper_col, formula, st.calc_text, sc.value(name))
     sh.name(name, r, ctx.helper_col)
     sh.formula(r, COL_INPUT, f'IF({name},"{CHECK_OK}","{CHECK_BAD}")', st.calc_status, CHECK_OK if ok else CHECK_BAD)
-    for text, fmt in ((CHECK_OK, st.status[STATUS_LABELS["pass"]]), (CHECK_BAD, st.status[STATUS_LABELS["invalid"]])):
+    for text, fmt in ((CHECK_OK, st.status[STATUS_LABELS[PASS]]), (CHECK_BAD, st.status[STATUS_LABELS[INVALID]])):
         sh.ws.conditional_format(r, COL_INPUT, r, COL_INPUT,
                                  {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt})
 

@@ -7,7 +7,7 @@ same evaluator that :func:`jieshui_xl.compute.compute` uses.
 
 from __future__ import annotations
 
-from ..compute import Logic, _Env
+from ..compute import Logic, evaluator
 from ..data import Collection
 from ..formula import ExcelError
 from ..spec import Indicator, TaskTable
@@ -16,7 +16,7 @@ from ..spec import Indicator, TaskTable
 class SelfCheck:
     def __init__(self, table: TaskTable, lg: Logic):
         self.table, self.logic = table, lg
-        self._env = _Env(table, Collection(year=table.year, city=table.city), lg)
+        self._env = evaluator(table, Collection(year=table.year, city=table.city), lg)
 
     # -- what to place -------------------------------------------------------------------------------
     def computed_names(self, ind: Indicator) -> list[str]:
@@ -63,9 +63,9 @@ class SelfCheck:
 
     def rows(self, ind: Indicator) -> list[dict]:
         """Per table row: cached values of the helper cells (filled, complete, value, pass)."""
-        return [{"filled": float(r.filled), "complete": float(r.complete),
-                 "value": "" if r.value is None else r.value, "pass": float(r.passed)}
-                for r in self._env.table_rows(ind.code)]
+        names = self.logic.tables[ind.code].range_names
+        columns = [self._env(name) for name in names.values()]
+        return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def _cell_value(value):

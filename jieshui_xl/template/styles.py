@@ -7,8 +7,8 @@ with swatches made from these very formats.
 
 from __future__ import annotations
 
-import math
-import unicodedata
+from ..compute import FAIL, INVALID, MISSING, PASS, STATUS_LABELS
+from ..textwidth import wrapped_lines
 
 FONT, SIZE = "宋体", 10.5
 LINE_HEIGHT = 14.5            # points per line of text at SIZE
@@ -16,23 +16,17 @@ CALC_FORMAT = "0.00##"        # intermediate results: two to four decimals
 INPUT_FILL, CALC_FILL, HEAD_FILL, BLOCK_FILL = "#FFF2CC", "#DDEBF7", "#F2F2F2", "#D9E1F2"
 
 # Status colours (conditional formatting): status label -> (background, font colour, meaning)
-STATUS_COLOURS = {
-    "达标": ("#C6EFCE", "#006100", "按已填数据计算，达到要求"),
-    "未达标": ("#FFC7CE", "#9C0006", "按已填数据计算，未达到要求，请核实数据"),
-    "数据缺失": ("#E7E6E6", "#595959", "还有必填数据未填写"),
-    "数据异常": ("#F8CBAD", "#843C0C", "数据之间有矛盾或无法计算，请核实"),
-}
-
-
-def text_width(text: str) -> int:
-    """Display width in character cells: East Asian wide/full-width characters count as 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+STATUS_COLOURS = {STATUS_LABELS[code]: colours for code, colours in (
+    (PASS, ("#C6EFCE", "#006100", "按已填数据计算，达到要求")),
+    (FAIL, ("#FFC7CE", "#9C0006", "按已填数据计算，未达到要求，请核实数据")),
+    (MISSING, ("#E7E6E6", "#595959", "还有必填数据未填写")),
+    (INVALID, ("#F8CBAD", "#843C0C", "数据之间有矛盾或无法计算，请核实")),
+)}
 
 
 def text_lines(text: str, width: float) -> int:
     """Lines that ``text`` needs when wrapped in a cell ``width`` characters wide."""
-    usable = max(1.0, width * 0.92 - 1)
-    return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(text).split("\n"))
+    return wrapped_lines(text, max(1.0, width * 0.92 - 1))
 
 
 class Styles:
@@ -65,8 +59,8 @@ class Styles:
         self.swatch_input = self._add(border=1, bg_color=INPUT_FILL, align="center")
         self.swatch = {label: self._add(border=1, bg_color=bg, font_color=fg, align="center")
                        for label, (bg, fg, _) in STATUS_COLOURS.items()}
-        self.row_fail = wb.add_format({"bg_color": STATUS_COLOURS["未达标"][0]})
-        self.row_pass = wb.add_format({"bg_color": STATUS_COLOURS["达标"][0]})
+        self.row_fail = wb.add_format({"bg_color": STATUS_COLOURS[STATUS_LABELS[FAIL]][0]})
+        self.row_pass = wb.add_format({"bg_color": STATUS_COLOURS[STATUS_LABELS[PASS]][0]})
         self._numbers: dict[int | None, object] = {}
 
     def calc_number(self, decimals: int | None = None):
