@@ -25,7 +25,7 @@ from .libreoffice import available as libreoffice_available
 from .outputs import write_json
 from .spec import TaskTable, load_task_table
 
-__all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows"]
+__all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows", "simulate_returns"]
 
 DEMO_DATA = Path(__file__).with_name("data") / "demo_round.csv"
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
@@ -74,7 +74,8 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
     out_dir = Path(out_dir)
     templates = _write_templates(table, out_dir / "1_填报表")
     echo(f"① 已生成 {len(templates)} 份填报表：{(out_dir / '1_填报表').resolve()}")
-    returns_dir = _simulate_returns(table, read_demo_rows(data), out_dir / "2_回收表", task_table)
+    returns_dir = simulate_returns(table, out_dir / "1_填报表", out_dir / "2_回收表", read_demo_rows(data),
+                                   task_table)
     echo(f"② 已模拟各单位填报并发回（含不规范填写、重复报送、误用上年表格、一个单位逾期未报）：{returns_dir.resolve()}")
 
     collection = collect(table, returns_dir)
@@ -100,20 +101,26 @@ def _templates_by_unit(paths: list[Path]) -> dict[str, Path]:
     return {ident.unit: p for p, ident in idents if ident is not None}
 
 
-def _simulate_returns(table: TaskTable, files, folder: Path, task_table: Path | None) -> Path:
-    """Fill one workbook per demo file into ``folder`` (the demo's own folder, rebuilt each run)."""
+def simulate_returns(table: TaskTable, templates_dir: Path, folder: Path, files=None,
+                     task_table: Path | None = None, start: _dt.datetime | None = None) -> Path:
+    """Fill one workbook per demo file into ``folder`` (the demo's own folder, rebuilt each run).
+
+    Each file is saved an hour after the previous one, from ``start`` (default: 10 January of the
+    year after the round); an Office lock file is left behind, as Excel does.
+    """
+    files = read_demo_rows() if files is None else files
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    forms = {table.year: _templates_by_unit(sorted((folder.parent / "1_填报表").glob("*.xlsx")))}
-    base = _dt.datetime(table.year + 1, 1, 10, 9, 0, tzinfo=_dt.timezone.utc)
+    forms = {table.year: _templates_by_unit(sorted(Path(templates_dir).glob("*.xlsx")))}
+    start = start or _dt.datetime(table.year + 1, 1, 10, 9, 0, tzinfo=_dt.timezone.utc)
     with tempfile.TemporaryDirectory(prefix="jieshui-demo-") as tmp:
         for n, ((name, unit, year), entries) in enumerate(files.items()):
             year = year or table.year
             if year not in forms:
                 other = load_task_table(task_table, year=year)
                 forms[year] = _templates_by_unit(_write_templates(other, Path(tmp) / str(year)))
-            fill_workbook(forms[year][unit], folder / name, entries, modified=base + _dt.timedelta(hours=n))
+            fill_workbook(forms[year][unit], folder / name, entries, modified=start + _dt.timedelta(hours=n))
     (folder / f"~${next(iter(files))[0]}").write_bytes(b"\x00" * 162)   # an Office lock file left behind
     return folder
 

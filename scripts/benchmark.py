@@ -11,7 +11,6 @@ peak Python memory (tracemalloc).  Machines are shared and noisy: compare the ra
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -22,7 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jieshui_xl.collect import collect  # noqa: E402
 from jieshui_xl.compute import compute  # noqa: E402
-from jieshui_xl.demo import _simulate_returns, read_demo_rows  # noqa: E402
+import datetime as dt  # noqa: E402
+
+from jieshui_xl.demo import simulate_returns  # noqa: E402
 from jieshui_xl.report import scorecard_json  # noqa: E402
 from jieshui_xl.scorecard import write_scorecard  # noqa: E402
 from jieshui_xl.spec import load_task_table  # noqa: E402
@@ -48,15 +49,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="jieshui-bench-") as tmp:
         root = Path(tmp)
         table = measure("load task table", load_task_table, rows)
-        measure("write templates", lambda: write_templates(table, root / "1_填报表"), rows)
-        returns = _simulate_returns(table, read_demo_rows(), root / "2_回收表", None)
-        n_small = len([p for p in returns.iterdir() if not p.name.startswith("~$")])
-        big = root / "big"
-        for k in range(args.copies):
-            shutil.copytree(returns, big / f"batch{k}")
+        templates = root / "1_填报表"
+        measure("write templates", lambda: write_templates(table, templates), rows)
+        # Every batch is the demo round saved on another day: distinct files, as real returns are.
+        start = dt.datetime(table.year + 1, 1, 10, tzinfo=dt.timezone.utc)
+        small = simulate_returns(table, templates, root / "small" / "batch0", start=start)
+        for k in range(1, args.copies):
+            simulate_returns(table, templates, root / "small" / f"batch{k}", start=start + dt.timedelta(days=k))
+        n_small = len([p for p in small.iterdir() if not p.name.startswith("~$")])
         n_big = n_small * args.copies
-        measure(f"collect {n_small} files", lambda: collect(table, returns), rows)
-        collection = measure(f"collect {n_big} files", lambda: collect(table, big), rows)
+        collect(table, small)        # warm-up: the layout check builds its reference templates once
+        measure(f"collect {n_small} files", lambda: collect(table, small), rows)
+        collection = measure(f"collect {n_big} files", lambda: collect(table, root / "small"), rows)
         result = measure("compute", lambda: compute(table, collection), rows)
         measure("write scorecard", lambda: write_scorecard(table, collection, result, root / "s.xlsx"), rows)
         measure("scorecard json", lambda: scorecard_json(table, collection, result), rows)

@@ -7,6 +7,7 @@ LibreOffice the bytes are written to a temporary folder and converted there.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import io
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import openpyxl
+from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import libreoffice
 from ..findings import JieshuiError, Report
@@ -121,11 +124,37 @@ def sniff(data: bytes, suffix: str) -> str:
 
 def _load(data: bytes):
     """(values, formulas) workbooks from bytes; macros are never kept, links never followed."""
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _merged_cells_without_borders():
         warnings.simplefilter("ignore")
         values = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
         formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_vba=False, keep_links=False)
     return values, formulas
+
+
+@contextlib.contextmanager
+def _merged_cells_without_borders():
+    """Skip openpyxl's re-creation of borders inside merged ranges while loading.
+
+    Our workbooks have dozens of merged label cells; rebuilding their borders is about three
+    quarters of openpyxl's load time (scripts/benchmark.py) and borders are never read here.
+    Cells, values and the merged ranges themselves are kept exactly as openpyxl loads them.
+    """
+    original = getattr(Worksheet, "_clean_merge_range", None)
+    if original is None:            # a future openpyxl without the hook: load as usual
+        yield
+        return
+
+    def clean_without_format(ws, mcr):
+        cells = mcr.cells
+        next(cells)
+        for row, col in cells:
+            ws._cells[row, col] = MergedCell(ws, row, col)
+
+    Worksheet._clean_merge_range = clean_without_format
+    try:
+        yield
+    finally:
+        Worksheet._clean_merge_range = original
 
 
 def _convert(source: Source, kind: str, tmpdir: Path, index: int) -> bytes:
