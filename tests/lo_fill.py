@@ -7,7 +7,8 @@ python3-uno), not the project's interpreter:
 
 JOB.json: {"soffice": "...", "jobs": [{"template": "...", "target": "...", "format": "xlsx"|"ods",
            "entries": [[name, row or null, value], ...]}]}
-Numbers are entered as numbers, strings as typed text (setString), like typing into a text cell.
+Numbers are entered as numbers, strings as text (setString, like a cell formatted as text), and
+{"typed": "17.2%"} as keyboard input (Calc stores 0.172 with a percent format, as its UI does).
 """
 
 import json
@@ -56,7 +57,9 @@ def fill(desktop, job):
         ranges = doc.NamedRanges
         for name, row, value in job["entries"]:
             cell = ranges.getByName(name).getReferredCells().getCellByPosition(0, (row or 1) - 1)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, dict):          # {"typed": "17.2%"}: what typing does in Calc's UI
+                type_in(doc, cell, value["typed"])
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 cell.setValue(value)
             else:
                 cell.setString(value)
@@ -64,6 +67,16 @@ def fill(desktop, job):
         doc.storeToURL(out, (prop("FilterName", FILTERS[job.get("format", "xlsx")]),))
     finally:
         doc.close(True)
+
+
+def type_in(doc, cell, text):
+    """Keyboard input: Calc parses it and, for "17.2%", stores 0.172 with a percent format
+    (setFormula alone parses the number but does not apply the automatic format)."""
+    cell.setFormula(text)
+    if text.strip().endswith("%"):
+        from com.sun.star.lang import Locale
+        percent = uno.getConstantByName("com.sun.star.util.NumberFormat.PERCENT")
+        cell.NumberFormat = doc.NumberFormats.getStandardFormat(percent, Locale())
 
 
 def main():

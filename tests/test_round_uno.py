@@ -44,6 +44,8 @@ def filled_in_libreoffice(table, tmp_path_factory):
         unit = read_identity_file(path).unit
         fmt = "ods" if unit == "区财政局" else "xlsx"
         entries = [[n, r, v.isoformat() if isinstance(v, dt.date) else v] for n, r, v in _entries(table, unit)]
+        if unit == table.items["reclaimed_rate_prev_pct"].reporter:
+            entries.append(["reclaimed_rate_prev_pct", None, {"typed": "26%"}])     # Calc stores 0.26, 0%
         jobs.append({"template": str(path), "target": str(root / "returns" / f"{unit}.{fmt}"), "format": fmt,
                      "entries": entries})
     (root / "returns").mkdir()
@@ -71,3 +73,14 @@ def test_round_filled_in_libreoffice_gives_every_hand_computed_result(filled_in_
     assert not [f for f in data["findings"] if f["severity"] == "error"], data["findings"]
     assert {u["unit"]: u["status"] for u in data["units"]}["区财政局"] == "returned"      # the .ods one
     assert all(s["status"] == "accepted" for s in data["submissions"])
+
+
+def test_percent_typed_in_calc_is_read_in_percent(filled_in_libreoffice):
+    """“26%” typed into a % item becomes 0.26 with a percent format in Calc: read as 26 (with a warning)."""
+    root = filled_in_libreoffice
+    data = json.loads((root / "score" / "评分表.json").read_text(encoding="utf-8"))
+    i09 = next(i for i in data["indicators"] if i["code"] == "I09")
+    rate = 500 / 1800 * 100
+    assert i09["calcs"]["I09_growth"] == pytest.approx((rate - 26) / 26 * 100, rel=1e-9)
+    warned = [f for f in data["findings"] if f["field"] == "reclaimed_rate_prev_pct"]
+    assert [f["code"] for f in warned] == ["value-cleaned"]
