@@ -40,6 +40,7 @@ def main():
       jieshui-xl templates --out 填报表        生成各单位填报表
       jieshui-xl mail 填报表 --outbox 发件箱    生成（或发送）邮件
       jieshui-xl consolidate 回收表 --out 评分表.xlsx --json 评分表.json
+      jieshui-xl consolidate 回收表 --by-city --out 评分表   按区县分别汇总
       jieshui-xl demo --out 演示输出           用示例数据演示全过程
     """
 
@@ -87,10 +88,26 @@ def _progress():
 @click.argument("folder", type=click.Path())
 @click.option("--task-table", type=click.Path(dir_okay=False), help=TASK_TABLE_HELP)
 @click.option("--year", type=int, help=YEAR_HELP)
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True, help="评分表输出路径（.xlsx）")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False), help="同时输出 JSON（评分表的数据版）")
-def consolidate(folder, task_table, year, out_file, json_file):
-    """汇总 FOLDER 中回收的填报表，计算指标，输出评分表。"""
+@click.option("--out", "out_file", type=click.Path(), metavar="PATH", required=True,
+              help="评分表输出路径（.xlsx）；加 --by-city 时为输出文件夹")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False),
+              help="同时输出 JSON（评分表的数据版）；加 --by-city 时不需要（JSON 自动写入输出文件夹）")
+@click.option("--by-city", is_flag=True,
+              help="按区县分别汇总：FOLDER 中每个区县（按填报表内记录的区县识别）各出一份评分表和 JSON，"
+                   "另出一份各区县汇总表和 JSON；此时 --out 为输出文件夹")
+@click.pass_context
+def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city):
+    """汇总 FOLDER 中回收的填报表，计算指标，输出评分表。
+
+    \b
+    加 --by-city 时，FOLDER 可混放共用任务分工表的多个区县发回的填报表：
+      --out 输出文件夹/区县名称/<年度>年<区县>节水型城市评分表.xlsx（及 .json）
+      --out 输出文件夹/<年度>年各区县节水型城市评分汇总.xlsx（及 .json）
+    """
+    if by_city:
+        return _consolidate_by_city(ctx, folder, task_table, year, out_file, json_file)
+    out_param = next(p for p in ctx.command.params if p.name == "out_file")
+    out_file = click.Path(dir_okay=False).convert(out_file, out_param, ctx)   # a file, as always
     from .compute import compute
     from .outputs import write_json
     from .report import scorecard_json
@@ -105,6 +122,26 @@ def consolidate(folder, task_table, year, out_file, json_file):
     click.echo(f"评分表：{Path(out_file).resolve()}")
     if json_file:
         click.echo(f"JSON：{Path(json_file).resolve()}")
+
+
+def _consolidate_by_city(ctx, folder, task_table, year, out_dir, json_file):
+    from .bycity import consolidate_by_city
+
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        out_param = next(p for p in ctx.command.params if p.name == "out_file")
+        raise click.BadParameter(f"加 --by-city 时 --out 应为输出文件夹，而“{out_dir}”是一个文件。",
+                                 ctx=ctx, param=out_param)
+    if json_file:
+        click.echo("提示：加 --by-city 时各区县及汇总的 JSON 自动写入输出文件夹，已忽略 --json。")
+    done = consolidate_by_city(Path(folder), Path(out_dir), task_table=task_table, year=year,
+                               progress=_progress())
+    for r in done.cities:
+        _summary(r.table, r.collection, r.result)
+        click.echo(f"  评分表：{r.scorecard.resolve()}")
+    if done.findings:
+        click.echo(f"不属于任何区县的文件问题 {len(done.findings)} 条（见汇总表“文件问题”工作表）。")
+    click.echo(f"汇总表：{done.overview.resolve()}")
+    click.echo(f"汇总 JSON：{done.overview_json.resolve()}")
 
 
 def _summary(table, collection, result):

@@ -1,0 +1,152 @@
+"""``consolidate --by-city``: districts that share the task table return into one folder.
+
+Each returned workbook records its city (see :mod:`jieshui_xl.identity`); a survey pass finds the
+cities in the folder by that content, never by file names.  Each city is then consolidated on its
+own — the task table loaded for that city, only its workbooks collected — into the usual scorecard
+and JSON, and an overview (:mod:`jieshui_xl.overview`) puts the cities side by side.  Files that
+belong to no city (not ours, unreadable, skipped) are the overview's findings.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .collect import Progress, Survey, collect, survey
+from .compute import Result, compute
+from .data import Collection
+from .eml import safe_filename
+from .findings import Finding, JieshuiError
+from .outputs import write_json
+from .report import scorecard_json
+from .scorecard import write_scorecard
+from .spec import TaskTable, load_task_table
+
+__all__ = ["CityRound", "ByCity", "Survey", "survey", "consolidate_by_city", "consolidate_city", "overview_json",
+           "overview_name", "scorecard_name"]
+
+
+def scorecard_name(year: int, city: str) -> str:
+    """The stem of a city's scorecard (as the demo names it)."""
+    return f"{year}年{city}节水型城市评分表"
+
+
+def overview_name(year: int) -> str:
+    return f"{year}年各区县节水型城市评分汇总"
+
+
+@dataclass
+class CityRound:
+    city: str
+    table: TaskTable
+    collection: Collection
+    result: Result
+    scorecard: Path
+    json: Path
+    data: dict                                  # the scorecard JSON
+
+
+@dataclass
+class ByCity:
+    year: int
+    cities: list[CityRound]
+    findings: list[Finding]
+    overview: Path
+    overview_json: Path
+    data: dict = field(default_factory=dict)    # the overview JSON
+
+
+def _no_city(folder: Path, found: Survey) -> JieshuiError:
+    return JieshuiError(
+        f"回收文件夹“{folder}”中有 {found.workbooks} 个工作簿，但没有一个是本程序生成的填报表"
+        f"（填报表中记录了所属区县），无法按区县汇总。请放入各区县发回的填报表后重试"
+        f"（各区县的填报表用“jieshui-xl templates --city 区县名称”生成）。")
+
+
+def _folder_names(cities: list[str]) -> dict[str, str]:
+    """A safe, distinct folder name per city (a city comes from file content: never a path)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for city in cities:
+        base = safe_filename(city)
+        name, n = base, 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{base} ({n})"
+        taken.add(name.casefold())
+        names[city] = name
+    return names
+
+
+def consolidate_city(folder: Path, out_dir: Path, city: str, dirname: str, task_table=None,
+                     year: int | None = None, progress: Progress | None = None) -> CityRound:
+    """One city's round: its table, its workbooks only, its scorecard and JSON under out_dir/dirname."""
+    table = load_task_table(task_table, year=year, city=city)
+    collection = collect(table, folder, progress=progress, cities=[city])
+    result = compute(table, collection)
+    stem = scorecard_name(table.year, safe_filename(city))
+    scorecard = out_dir / dirname / f"{stem}.xlsx"
+    json_path = scorecard.with_suffix(".json")
+    write_scorecard(table, collection, result, scorecard)
+    data = scorecard_json(table, collection, result)
+    write_json(json_path, data)
+    return CityRound(city, table, collection, result, scorecard, json_path, data)
+
+
+def overview_json(year: int, rounds: list[CityRound], findings: list[Finding], out_dir: Path) -> dict:
+    """The overview's data (written as JSON, rendered by :func:`jieshui_xl.overview.write_overview`)."""
+    first = rounds[0].table
+    return {
+        "year": year,
+        "title": str(first.params.get("title") or ""),
+        "generator": f"jieshui_xl {__version__}",
+        "table_version": first.version,
+        "generated_at": _dt.datetime.now().isoformat(timespec="seconds"),
+        "indicators": [{"code": ind.code, "name": ind.name, "veto": ind.is_veto} for ind in first.indicators],
+        "cities": [_city_entry(r, out_dir) for r in rounds],
+        "findings": [f.to_dict() for f in findings],
+    }
+
+
+def _city_entry(r: CityRound, out_dir: Path) -> dict:
+    d = r.data
+    return {
+        "city": r.city,
+        "passed": d["passed"],
+        "total": d["total"],
+        "veto_ok": d["veto_ok"],
+        "verdict": d["verdict"],
+        "scorecard": r.scorecard.relative_to(out_dir).as_posix(),
+        "json": r.json.relative_to(out_dir).as_posix(),
+        "indicators": [{"code": i["code"], "status": i["status"], "value": i["value"]} for i in d["indicators"]],
+        "returned": d["returned"],
+        "units_total": len(d["units"]),
+        "errors": sum(1 for f in d["findings"] if f["severity"] == "error"),
+        "warnings": sum(1 for f in d["findings"] if f["severity"] == "warning"),
+    }
+
+
+def consolidate_by_city(folder: str | Path, out_dir: str | Path, task_table=None, year: int | None = None,
+                        progress: Progress | None = None) -> ByCity:
+    """One scorecard (and JSON) per city found in ``folder``, plus the overview workbook and JSON.
+
+    Raises :class:`JieshuiError` when the folder holds no workbook, or no workbook of any city.
+    """
+    from .overview import write_overview
+
+    folder, out_dir = Path(folder), Path(out_dir)
+    base = load_task_table(task_table, year=year)
+    found = survey(base, folder, progress)
+    if not found.cities:
+        raise _no_city(folder, found)
+    dirs = _folder_names(found.cities)
+    rounds = [consolidate_city(folder, out_dir, city, dirs[city], task_table, year, progress)
+              for city in found.cities]
+    data = overview_json(base.year, rounds, found.findings, out_dir)
+    stem = overview_name(base.year)
+    xlsx, json_path = out_dir / f"{stem}.xlsx", out_dir / f"{stem}.json"
+    write_overview(data, xlsx)
+    write_json(json_path, data)
+    return ByCity(base.year, rounds, found.findings, xlsx, json_path, data)
