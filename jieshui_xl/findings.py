@@ -49,6 +49,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-wrong-city": (ERROR, "“{file}”是“{value}”的填报表，本次汇总的是“{city}”，未采用。"),
     "file-version-mismatch": (ERROR, "“{file}”按任务分工表版本 {value} 生成，与当前版本 {expected} 不一致，未采用。"
                                      "请向{unit}重新下发当前版本的填报表。"),
+    "file-empty": (ERROR, "“{file}”是{unit}的填报表，但没有填写任何内容（可能发回了空白表），未采用。请让{unit}填写后重新发回。"),
     "file-superseded": (WARNING, "{unit}报送了多份填报表，采用最后保存的“{kept}”；本文件未采用。"),
     "file-identical-copy": (INFO, "“{file}”与“{kept}”内容相同（重复发送），已忽略。"),
     "file-protection-removed": (WARNING, "工作表“{sheet}”的保护已被取消。数据仍按名称读取，请核对该表是否被改动。"),

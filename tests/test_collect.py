@@ -463,3 +463,22 @@ def test_many_extra_cells_are_capped_with_a_count(table, builder, returns):
     assert codes(c).count("extra-content") == MAX_EXTRA_PER_SHEET
     more = only(c, "extra-content-more")
     assert (more.sheet, more.cell) == ("粘贴的明细", f"A{MAX_EXTRA_PER_SHEET + 1}") and "10 个" in more.message
+
+
+def test_a_blank_workbook_sent_back_is_rejected_with_a_finding(table, tmp_path):
+    """A department that returns the workbook without filling anything: rejected, reminded."""
+    from jieshui_xl.collect import collect
+    from jieshui_xl.fill import fill_workbook
+    from jieshui_xl.identity import read_identity_file
+    from jieshui_xl.template import write_templates
+
+    paths = {read_identity_file(p).unit: p for p in write_templates(table, tmp_path / "t")}
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    (returns / "空表.xlsx").write_bytes(paths["区财政局"].read_bytes())
+    fill_workbook(paths["区商务委"], returns / "商务委.xlsx", [("task08_status", None, "已完成")])
+    c = collect(table, returns)
+    empty = [f for f in c.report if f.code == "file-empty"]
+    assert [(f.unit, f.file, f.severity) for f in empty] == [("区财政局", "空表.xlsx", "error")]
+    assert c.unit_status("区财政局") == "rejected"
+    assert c.unit_status("区商务委") == "returned"

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from jieshui_xl.fill import fill_workbook
 from jieshui_xl.identity import read_identity
 from jieshui_xl.spec import load_task_table
 
@@ -65,13 +66,18 @@ def unit_templates(tmp_path_factory):
     return table, _templates(table, tmp_path_factory.mktemp("tpl"))
 
 
+def _send_back(template, target):
+    """A department's return: its workbook with at least the contact filled (a blank one is rejected)."""
+    return fill_workbook(template, target, [("contact_name", None, "张三")])
+
+
 def test_consolidate_round_writes_dated_scorecard_and_who_is_missing(tmp_path, unit_templates):
     pytest.importorskip("jieshui_xl.scorecard")
     table, templates = unit_templates
     returned = "区水利局"
     returns = tmp_path / "回收表"
     returns.mkdir()
-    shutil.copy(templates[returned], returns / "水利局发回.xlsx")
+    _send_back(templates[returned], returns / "水利局发回.xlsx")
     (returns / "~$水利局发回.xlsx").write_bytes(b"lock")
     config = _config(tmp_path)
     elsewhere = tmp_path / "cwd"
@@ -161,7 +167,7 @@ def test_progress_shown_on_a_terminal(tmp_path, unit_templates):
     returns = tmp_path / "回收表"
     returns.mkdir()
     for unit in list(templates)[:3]:
-        shutil.copy(templates[unit], returns / templates[unit].name)
+        _send_back(templates[unit], returns / templates[unit].name)
     config = _config(tmp_path)
     master, slave = pty.openpty()
     try:
@@ -214,7 +220,7 @@ def test_new_year_writes_templates_and_mails_without_sending(tmp_path):
     wb = openpyxl.load_workbook(returned, read_only=True)
     returned_unit = read_identity(wb).unit
     wb.close()
-    shutil.copy(returned, tmp_path / "回收表" / "发回.xlsx")
+    _send_back(returned, tmp_path / "回收表" / "发回.xlsx")
     proc = _run("new_year.py", "--config", str(config), "--remind", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     reminders = sorted((tmp_path / "发件箱" / "2022年度").glob("*_催报.eml"))

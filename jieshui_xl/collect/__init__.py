@@ -154,6 +154,10 @@ class _Run:
         if found:
             return _reject(o)
         o.returned = read_returned(self.table, book, ident, o.report)
+        if o.returned.empty and not any(f.severity == ERROR for f in o.report):
+            o.report.add("file-empty", unit=ident.unit, file=book.name)
+            o.returned = None
+            return _reject(o)
         check_protection(book, ident, o.report, self.templates)
         check_extra_content(book, ident, o.report, self.templates)
 

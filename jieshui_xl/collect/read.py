@@ -33,6 +33,13 @@ class Returned:
     tasks: dict[tuple[int, str], TaskAnswer] = field(default_factory=dict)
     contact: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def empty(self) -> bool:
+        """Nothing accepted at all: no value, table cell, task answer or contact detail."""
+        answers = any(a.status or a.evidence or a.note for a in self.tasks.values())
+        contact = any(v for k, v in self.contact.items() if k != "file")
+        return not (self.values or any(self.tables.values()) or answers or contact)
+
 
 class Reader:
     """Reads named cells of one workbook and reports, with location, what was wrong."""
