@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import __version__
 from .compute import FAIL, INVALID, MISSING, PASS, STATUS_LABELS, VERDICTS
 from .findings import SEVERITY_LABELS
-from .outputs import atomic_path
-from .scorecard.styles import BAD, DEFAULT_FORMAT, GOOD, ODD, WARN, Styles, row_height
+from .scorecard.styles import BAD, DEFAULT_FORMAT, GOOD, ODD, WARN, Styles, report_workbook, row_height
 
 __all__ = ["write_overview", "SUMMARY_SHEET", "FILES_SHEET", "FINDINGS_SHEET"]
 
@@ -33,22 +31,16 @@ CELL = dict(DEFAULT_FORMAT, border=1, border_color="#808080")
 def write_overview(data: dict, path) -> Path:
     """Write the overview workbook for ``data`` (the overview JSON) to ``path``, atomically."""
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
-            "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
-            "default_format_properties": dict(DEFAULT_FORMAT)})
-        try:
-            st = Styles(wb)
-            _summary(wb, st, data)
-            _files(wb, st, data)
-            _findings(wb, st, data)
-            wb.set_properties({
-                "title": _title(data), "subject": f"{data['year']}年度各区县节水型城市创建考核指标汇总",
-                "author": "jieshui_xl", "category": "评分汇总",
-                "comments": f"由 jieshui_xl {__version__} 生成。", "created": _dt.datetime.now()})
-            wb.set_custom_property("jieshui_year", str(data["year"]))
-        finally:
-            wb.close()
+    with report_workbook(path) as wb:
+        st = Styles(wb)
+        _summary(wb, st, data)
+        _files(wb, st, data)
+        _findings(wb, st, data)
+        wb.set_properties({
+            "title": _title(data), "subject": f"{data['year']}年度各区县节水型城市创建考核指标汇总",
+            "author": "jieshui_xl", "category": "评分汇总",
+            "comments": f"由 jieshui_xl {__version__} 生成。", "created": _dt.datetime.now()})
+        wb.set_custom_property("jieshui_year", str(data["year"]))
     return path
 
 

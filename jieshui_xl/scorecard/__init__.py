@@ -10,16 +10,13 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-import xlsxwriter
-
 from .. import __version__
 from ..compute import Result, logic
 from ..data import Collection
-from ..outputs import atomic_path
 from ..spec import TaskTable
 from . import calc_sheet, chart_sheet, data_sheet, findings_sheet, score_sheet, submissions_sheet, tasks_sheet
 from .context import Context
-from .styles import DEFAULT_FORMAT, Styles
+from .styles import Styles, report_workbook
 
 __all__ = ["SHEETS", "write_scorecard"]
 
@@ -33,21 +30,15 @@ _WRITERS = [data_sheet, calc_sheet, score_sheet, tasks_sheet, findings_sheet, su
 def write_scorecard(table: TaskTable, collection: Collection, result: Result, path) -> Path:
     """Write the scorecard workbook to ``path`` (atomically; the folder is created)."""
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
-            "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
-            "default_format_properties": dict(DEFAULT_FORMAT)})
-        try:
-            ctx = Context(table=table, collection=collection, result=result, logic=logic(table), wb=wb,
-                          st=Styles(wb))
-            for name in SHEETS:
-                ctx.sheets[name] = wb.add_worksheet(name)
-            for writer in _WRITERS:
-                writer.write(ctx)
-            ctx.define_names()
-            _properties(wb, table, result)
-        finally:
-            wb.close()
+    with report_workbook(path) as wb:
+        ctx = Context(table=table, collection=collection, result=result, logic=logic(table), wb=wb,
+                      st=Styles(wb))
+        for name in SHEETS:
+            ctx.sheets[name] = wb.add_worksheet(name)
+        for writer in _WRITERS:
+            writer.write(ctx)
+        ctx.define_names()
+        _properties(wb, table, result)
     return path
 
 

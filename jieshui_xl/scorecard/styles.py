@@ -6,7 +6,14 @@ build their own, so the workbook has one look and the palette can be changed her
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+from typing import Iterator
+
+import xlsxwriter
+
 from ..compute import FAIL, INVALID, MISSING, PASS, STATUS_LABELS
+from ..outputs import atomic_path
 from ..textwidth import text_width, wrapped_lines
 
 # Palette (fill, font) by meaning.
@@ -25,6 +32,20 @@ FONT_SIZE = 10
 LINE_HEIGHT = 13.5      # points per text line at FONT_SIZE
 NOTE_SIZE, NOTE_LINE_HEIGHT = 9, 12
 DEFAULT_FORMAT = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter"}
+
+
+@contextlib.contextmanager
+def report_workbook(path) -> Iterator[xlsxwriter.Workbook]:
+    """An xlsxwriter workbook written atomically to ``path`` (folder created) in which text is never
+    turned into a formula, a number or a link: departments' text stays exactly as typed."""
+    with atomic_path(Path(path)) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {
+            "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+            "default_format_properties": dict(DEFAULT_FORMAT)})
+        try:
+            yield wb
+        finally:
+            wb.close()
 
 
 class Styles:
