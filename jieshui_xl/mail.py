@@ -3,6 +3,8 @@
 Messages are always written as ``.eml`` files (a coordinator can open one in Outlook / Foxmail and
 press 发送; ``X-Unsent: 1`` makes Outlook open it as a draft).  With ``send=True`` they also go out
 over SMTP; the password is read only from the environment variable ``JIESHUI_SMTP_PASSWORD``.
+TLS (``--ssl`` / ``--starttls``) always verifies the server's certificate; a server whose certificate
+comes from an internal CA is trusted by naming that CA's certificate in ``JIESHUI_SMTP_CAFILE``.
 With ``returned_dir`` only units that have not returned a usable workbook get a reminder, and a
 rejected unit's reminder lists what is wrong.
 
@@ -32,10 +34,11 @@ from .data import REJECTED as FILE_REJECTED, UNIT_MISSING, UNIT_REJECTED
 from .findings import ERROR, Finding, JieshuiError
 from .outputs import write_bytes
 
-__all__ = ["PASSWORD_ENV", "MailResult", "Reminder", "build_message", "eml_filename", "find_workbooks",
-           "reminders_for", "run_mail", "send_messages", "write_eml"]
+__all__ = ["CAFILE_ENV", "PASSWORD_ENV", "MailResult", "Reminder", "build_message", "eml_filename", "find_workbooks",
+           "reminders_for", "run_mail", "send_messages", "tls_context", "write_eml"]
 
 PASSWORD_ENV = "JIESHUI_SMTP_PASSWORD"
+CAFILE_ENV = "JIESHUI_SMTP_CAFILE"         # extra trusted CA certificate (PEM), e.g. an internal CA
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 EML_POLICY = policy.default.clone(linesep="\r\n")
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
@@ -364,6 +367,63 @@ def write_eml(message: EmailMessage, path: str | Path, draft: bool = True) -> Pa
 # SMTP
 # ---------------------------------------------------------------------------------------------
 
+def _cafile_setting() -> str:
+    """The value of ``JIESHUI_SMTP_CAFILE`` without surrounding blanks or quotes (``set X="C:\\a.pem"``)."""
+    return os.environ.get(CAFILE_ENV, "").strip().strip('"').strip()
+
+
+def tls_context() -> ssl.SSLContext:
+    """The TLS context for SMTP: the system's trusted CAs plus, if ``JIESHUI_SMTP_CAFILE`` names one,
+    the CA certificate in that file.  Certificate and host name verification always stay on.
+
+    Raises :class:`JieshuiError` when the variable names a file that is missing or holds no certificate.
+    """
+    context = ssl.create_default_context()
+    cafile = _cafile_setting()
+    if not cafile:
+        return context
+    path = Path(cafile).expanduser()
+    if not path.is_file():
+        raise JieshuiError(f"环境变量 {CAFILE_ENV} 指定的 CA 证书文件“{cafile}”不存在。请把邮件服务器的 CA 证书"
+                           f"（PEM 格式，一般是 .pem 或 .crt 文件，可向信息中心（IT）索取）保存到本机，"
+                           f"再把 {CAFILE_ENV} 设为该文件的完整路径。")
+    try:
+        context.load_verify_locations(cafile=str(path))
+    except (ssl.SSLError, ValueError, OSError) as exc:
+        try:                                          # a DER-encoded .cer, as Windows often exports
+            context.load_verify_locations(cadata=path.read_bytes())
+        except (ssl.SSLError, ValueError, OSError):
+            raise JieshuiError(f"无法读取环境变量 {CAFILE_ENV} 指定的 CA 证书“{cafile}”（{exc}）。该文件应是"
+                               f"PEM 格式的证书（以 -----BEGIN CERTIFICATE----- 开头），请向信息中心（IT）"
+                               f"索取邮件服务器的 CA 证书。") from None
+    return context
+
+
+_VERIFY_TEXT = {                                      # OpenSSL X509_V_ERR_* codes
+    9: "证书尚未生效", 10: "证书已过期", 18: "服务器使用自签名证书", 19: "证书链中有不受信任的自签名证书",
+    20: "证书由本机不信任的机构签发", 21: "证书由本机不信任的机构签发",
+    62: "证书上的名称与服务器地址不符", 64: "证书上的 IP 地址与服务器地址不符",
+}
+
+
+def _certificate_error(exc: ssl.SSLCertVerificationError, host: str, port: int) -> str:
+    code = getattr(exc, "verify_code", None)
+    detail = _VERIFY_TEXT.get(code) or getattr(exc, "verify_message", None) or exc.reason or str(exc)
+    head = f"无法验证 SMTP 服务器 {host}:{port} 的证书（{detail}），为安全起见没有发送"
+    if code in (62, 64):
+        return (f"{head}。请把 --smtp-host 改为证书上登记的服务器名称（可向信息中心（IT）询问），"
+                f"不要用 IP 地址或别名代替")
+    if code in (9, 10):
+        return f"{head}。请联系信息中心（IT）更新邮件服务器的证书，或检查本机日期和时间是否正确"
+    cafile = _cafile_setting()
+    if cafile:
+        return (f"{head}。环境变量 {CAFILE_ENV} 指定的“{cafile}”不能验证该服务器，请确认它是这台邮件服务器的"
+                f" CA 证书（可向信息中心（IT）索取）")
+    return (f"{head}。如果该邮件服务器使用单位内部的证书颁发机构（CA），请向信息中心（IT）索取其 CA 证书"
+            f"（PEM 格式），并把环境变量 {CAFILE_ENV} 设为该证书文件的路径（Windows：set {CAFILE_ENV}="
+            f"C:\\证书\\ca.pem）后重新运行")
+
+
 def _smtp_error(exc: BaseException, host: str, port: int) -> str:
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return (f"SMTP 登录失败（{exc.smtp_code}）：用户名或密码不正确。密码（很多邮箱为“授权码”）"
@@ -378,6 +438,8 @@ def _smtp_error(exc: BaseException, host: str, port: int) -> str:
         return f"邮件服务器拒收该邮件（{exc.smtp_code} {text}）"
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         return f"SMTP 服务器 {host}:{port} 不支持所要求的功能（{exc}），请检查 --starttls / --ssl 设置"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return _certificate_error(exc, host, port)
     if isinstance(exc, socket.gaierror):
         return f"找不到 SMTP 服务器“{host}”，请检查服务器地址和网络"
     if isinstance(exc, ConnectionRefusedError):
@@ -402,19 +464,22 @@ def default_port(starttls: bool = False, use_ssl: bool = False) -> int:
 def send_messages(messages: list[tuple[str, EmailMessage]], host: str, port: int | None = None,
                   starttls: bool = False, use_ssl: bool = False, user: str | None = None,
                   password: str | None = None, envelope_from: str | None = None,
-                  echo: Callable[[str], object] = print, timeout: float = 60) -> tuple[list[str], dict[str, str]]:
+                  echo: Callable[[str], object] = print, timeout: float = 60,
+                  context: ssl.SSLContext | None = None) -> tuple[list[str], dict[str, str]]:
     """Send ``(unit, message)`` pairs over one SMTP connection; return (sent units, {unit: reason}).
 
     An error with one message is reported for its unit and the others continue; a connection or
-    login failure fails every message that could not be sent.
+    login failure (including a server certificate that cannot be verified) fails every message that
+    could not be sent.  ``context`` defaults to :func:`tls_context`.
     """
     port = port or default_port(starttls, use_ssl)
+    if context is None and (starttls or use_ssl):
+        context = tls_context()
     sent: list[str] = []
     failed: dict[str, str] = {}
     smtp: smtplib.SMTP | None = None
 
     def connect() -> smtplib.SMTP:
-        context = ssl.create_default_context()
         conn = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context) if use_ssl \
             else smtplib.SMTP(host, port, timeout=timeout)
         try:
@@ -472,6 +537,14 @@ def send_messages(messages: list[tuple[str, EmailMessage]], host: str, port: int
     return sent, failed
 
 
+def _group_by_reason(failed: dict[str, str]) -> dict[str, list[str]]:
+    """Units that failed for the same reason, together (one line per reason, not per unit)."""
+    grouped: dict[str, list[str]] = {}
+    for unit, reason in failed.items():
+        grouped.setdefault(reason, []).append(unit)
+    return grouped
+
+
 def _login(conn: smtplib.SMTP, user: str, password: str) -> None:
     """``SMTP.login``; non-ASCII credentials (which smtplib cannot encode) go as UTF-8 AUTH PLAIN."""
     if (user + password).isascii():
@@ -515,7 +588,7 @@ def run_mail(table, templates_dir, outbox, returned_dir=None, send=False, smtp_h
     options, or, with ``send``, not a single message sent.
     """
     templates_dir, outbox = Path(templates_dir), Path(outbox)
-    password = None
+    password = context = None
     if send:
         if not smtp_host:
             raise JieshuiError("发送邮件需要指定 SMTP 服务器：--smtp-host（如 smtp.example.gov.cn）。")
@@ -528,6 +601,7 @@ def run_mail(table, templates_dir, outbox, returned_dir=None, send=False, smtp_h
                     f"已指定 SMTP 用户名“{smtp_user}”，但没有设置环境变量 {PASSWORD_ENV}。密码不能写在命令行或文件里，"
                     f"请先在命令行窗口执行 set {PASSWORD_ENV}=密码或授权码（Windows），或 "
                     f"export {PASSWORD_ENV}=…（Linux/macOS），再运行本命令。")
+        context = tls_context() if starttls or use_ssl else None      # a bad CA file stops here
     if not templates_dir.is_dir():
         raise JieshuiError(f"找不到填报表文件夹“{templates_dir}”。请先运行 jieshui-xl templates --out "
                            f"{templates_dir} 生成填报表。")
@@ -611,11 +685,11 @@ def run_mail(table, templates_dir, outbox, returned_dir=None, send=False, smtp_h
         echo("警告：未加密的连接上传送密码。如服务器支持，请加 --ssl（端口 465）或 --starttls（端口 587）。")
     result.sent, result.failed = send_messages(
         to_send, smtp_host, smtp_port, starttls=starttls, use_ssl=use_ssl, user=smtp_user, password=password,
-        envelope_from=envelope, echo=echo)
+        envelope_from=envelope, echo=echo, context=context)
     echo(f"发送完成：成功 {len(result.sent)} 封，失败 {len(result.failed)} 封，"
          f"未登记邮箱未发送 {len(result.refused)} 个单位。")
-    if result.failed:
-        echo("发送失败的单位：" + "；".join(f"{u}（{r}）" for u, r in result.failed.items()))
+    for reason, units in _group_by_reason(result.failed).items():
+        echo(f"发送失败的单位：{'、'.join(units)}（{reason}）")
     if not result.sent:
         first = next(iter(result.failed.values()), "")
         raise JieshuiError(f"邮件一封也没有发出：{first}。.eml 文件已写入“{outbox}”，可修正后重试或手工发送。")
