@@ -49,6 +49,9 @@ def write(ctx: Context) -> None:
         ws.set_row(r, row_height([(ind.requirement, 40), (ind.name + "（底线）", 36)]))
     last = first + len(inds) - 1
     st.status_rules(ws, f"D{first + 1}:D{last + 1}")
+    # #N/A keeps a missing value off the chart; in the table it is not printed (the status says why).
+    ws.conditional_format(first, 1, last, 2, {"type": "formula", "criteria": f"=ISNA(B{first + 1})",
+                                              "format": st.na_hidden})
     for r in range(2, TABLE_ROW - 1):
         ws.set_row(r, CHART_ROW_HEIGHT)
 

@@ -68,6 +68,7 @@ class Styles:
         self.datetime = wb.add_format(dict(cell, num_format="yyyy-mm-dd hh:mm", align="center"))
         self.boolean = wb.add_format(dict(cell, align="center"))
         self.status = wb.add_format(dict(cell, align="center", bold=True))
+        self.na_hidden = wb.add_format({"font_color": "#FFFFFF"})   # conditional: a chart's #N/A, unprinted
         self.veto_type = wb.add_format(dict(cell, align="center", bold=True, font_color=VETO[0]))
         self.summary = wb.add_format(dict(base, font_size=11, bold=True, border=1, align="center",
                                           bg_color=SECTION_FILL, text_wrap=True))
