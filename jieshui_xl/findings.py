@@ -54,7 +54,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-identical-copy": (INFO, "“{file}”与“{kept}”内容相同（重复发送），已忽略。"),
     "file-protection-removed": (WARNING, "工作表“{sheet}”的保护已被取消。数据仍按名称读取，请核对该表是否被改动。"),
     "name-missing": (ERROR, "填报表中找不到“{label}”的输入单元格（名称 {field} 已被删除），该项未读取。请让{unit}使用原表重新填报。"),
-    "cell-moved": (WARNING, "“{label}”的输入单元格由 {expected} 移到了 {cell}（表格布局被改动），已按名称读取，请核对。"),
+    "cell-moved": (WARNING, "“{label}”的输入单元格由 {expected} 移到了 {moved_to}（表格布局或工作表名称被改动），已按名称读取，请核对。"),
     "extra-content": (WARNING, "{sheet} {cell}有模板以外的内容“{value}”，未汇总。如是数据，请让{unit}填在规定的输入单元格中。"),
     "extra-content-more": (WARNING, "工作表“{sheet}”另有 {count} 个单元格有模板以外的内容（如 {cell}），未逐一列出，也未汇总。"
                                     "请打开原文件核对。"),
@@ -64,6 +64,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value-formula": (WARNING, "“{label}”的单元格是公式，已按其计算结果 {parsed} 读取。"),
     "value-not-number": (ERROR, "“{label}”应填数字（单位：{item_unit}），填的是“{value}”，未采用。请改为纯数字，"
                                 "不要带“约”“左右”等文字。"),
+    "value-too-large": (ERROR, "“{label}”填的是“{value}”，数值过大（超出 Excel 可精确保存的 15 位数字），未采用。"
+                               "请核实数值和单位（{item_unit}）后改正。"),
+    "value-percent-fraction": (WARNING, "“{label}”的单位是 %，填的是“{value}”，已按 {parsed}% 读取。如本意是 {percent}%"
+                                        "（按小数填写了百分比），请改填 {percent}。"),
     "value-not-integer": (ERROR, "“{label}”应填整数，填的是“{value}”，未采用。"),
     "value-out-of-range": (ERROR, "“{label}”应{bound}，填的是“{value}”，未采用。请核实后改正。"),
     "value-bad-choice": (ERROR, "“{label}”应从下拉列表中选择（{choices}），填的是“{value}”，未采用。"),

@@ -61,8 +61,9 @@ class Reader:
                      sheet=expected.sheet if expected else None, cell=expected.ref if expected else None)
             return None
         if expected is not None and (expected.sheet, expected.ref) != (place.sheet, place.ref):
+            moved_to = place.ref if expected.sheet == place.sheet else str(place)   # a renamed sheet: say so
             self.add("cell-moved", sheet=place.sheet, cell=place.ref, field=name, label=label,
-                     expected=str(expected))
+                     expected=str(expected), moved_to=moved_to)
         return place
 
     # -- cells ----------------------------------------------------------------------------------

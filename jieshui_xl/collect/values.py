@@ -10,6 +10,7 @@ rejected with an error saying what was expected.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,11 +25,15 @@ Note = tuple[str, dict]   # (finding code, template keywords)
 _CLEAN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)", re.ASCII)
 # A number with thousands separators (',' or one space between groups of three), then anything.
 _LEADING_NUMBER = re.compile(
-    r"(?P<num>[+-]?\s?(?:\d{1,3}(?:[,\s]\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?|[+-]?\.\d+)\s*(?P<rest>.*)",
+    r"(?P<num>[+-]?\s?(?:\d{1,3}(?:[,\s]\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?|[+-]?\.\d+)\s*(?P<rest>.*)",
     re.S | re.ASCII)
 # Words that make a number approximate: never a unit, always "not a number".
 _APPROXIMATE = ("约", "左右", "大约", "大概", "上下", "以上", "以下", "多", "余", "近", "超", "不足", "至少",
                 "最多", "预计", "估", "~", "≈", "-", "至")
+# Characters nobody sees: pasted from web pages, chat apps or PDF files (zero-width spaces, BOM …).
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"))
+# Largest magnitude accepted: Excel keeps 15 significant digits, and sums of larger values overflow.
+MAX_MAGNITUDE = 1e15
 _MINUS_SIGNS = {"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-"}
 # Spellings of the same measurement unit (not task-table content: plain metrology).
 _UNIT_WORDS = (("平方公里", "km2"), ("平方千米", "km2"), ("立方米", "m3"), ("平方米", "m2"), ("公里", "km"),
@@ -62,10 +67,20 @@ class Parsed:
 # ---------------------------------------------------------------------------------------------
 
 def normalize(text: str) -> str:
-    """Full-width to half-width (NFKC), unusual minus signs to '-', surrounding spaces removed."""
-    text = unicodedata.normalize("NFKC", text)
+    """Full-width to half-width (NFKC), unusual minus signs to '-', invisible characters and surrounding
+    spaces removed."""
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
     for sign, ascii_sign in _MINUS_SIGNS.items():
         text = text.replace(sign, ascii_sign)
+    return text.strip()
+
+
+def _narrow(text: str) -> str:
+    """Like :func:`normalize` but only full-width characters are narrowed: a superscript or circled
+    digit (², ①) stays what it is instead of becoming a digit of the number (12² is not 122)."""
+    text = text.translate(_INVISIBLE)
+    text = "".join(unicodedata.normalize("NFKC", c) if unicodedata.east_asian_width(c) == "F"
+                   else " " if c.isspace() else _MINUS_SIGNS.get(c, c) for c in text)
     return text.strip()
 
 
@@ -129,7 +144,10 @@ def _expected(item) -> dict:
 
 
 def _check_number(item, number: float, raw: str, notes: tuple[Note, ...]) -> Parsed:
-    """Bounds, then integrality."""
+    """Size, bounds, then integrality."""
+    if not math.isfinite(number) or abs(number) >= MAX_MAGNITUDE:
+        return _reject("value-too-large", raw, **_expected(item))
+    number = float(number) + 0.0          # -0.0 -> 0.0
     too_low = item.lower is not None and (number < item.lower or (number == item.lower and not item.lower_inclusive))
     too_high = item.upper is not None and number > item.upper
     if too_low or too_high:
@@ -161,6 +179,8 @@ def _looks_like_unit(text: str) -> bool:
     """A short word with no digits apart from a power (m3, km2), no brackets, no approximation word."""
     if not text or len(text) > 10 or any(word in text for word in _APPROXIMATE):
         return False
+    if not any(c.isalpha() or c in "%‰°℃" for c in text):
+        return False       # punctuation alone ("12..") is not a unit
     if re.search(r"[()（）\[\]【】,，;；:：、?？!！=<>]", text):
         return False
     return not re.search(r"\d", re.sub(r"(?<=[A-Za-z])[23]\b", "", text, flags=re.ASCII), flags=re.ASCII)
@@ -184,9 +204,11 @@ def _from_text(item, text: str) -> Parsed:
     if _CLEAN_NUMBER.fullmatch(text):
         return _check_number(item, float(Decimal(text)), raw, ())
     actions: list[str] = []
-    if text != text.strip():
+    if text.translate(_INVISIBLE) != text:
+        actions.append("去掉了不可见字符")
+    if text.translate(_INVISIBLE) != text.translate(_INVISIBLE).strip():
         actions.append("去掉了前后空格")
-    norm = normalize(text)
+    norm = _narrow(text)
     if any(unicodedata.east_asian_width(c) == "F" for c in text):
         actions.append("全角字符按半角读取")
     split = _split_typed_number(norm)
@@ -226,8 +248,19 @@ def parse_number(item, typed: Typed) -> Parsed:
     if isinstance(value, bool) or isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
         return _reject("value-not-number", show(value), **_expected(item))
     if isinstance(value, (int, float)):
-        return _from_cell_number(item, value, typed.number_format)
-    return _from_text(item, str(value))
+        return _percent_fraction(item, _from_cell_number(item, value, typed.number_format), typed.number_format)
+    return _percent_fraction(item, _from_text(item, str(value)), typed.number_format)
+
+
+def _percent_fraction(item, parsed: Parsed, number_format: str) -> Parsed:
+    """A rate in % (never negative) typed as a fraction below 1 (0.172 for 17.2%): accepted as typed,
+    with a warning.  Not for signed items (a decline of 0.5% is plausible), nor for anything typed with
+    a percent sign or in a percent-formatted cell (the percentage is then explicit)."""
+    if (parsed.value is None or not _is_percent_unit(item.unit) or item.lower is None or item.lower < 0
+            or not 0 < parsed.value < 1 or "%" in normalize(parsed.raw) or is_percent_format(number_format)):
+        return parsed
+    note = ("value-percent-fraction", {"parsed": show(parsed.value), "percent": show(_scaled(parsed.value, 100))})
+    return Parsed(parsed.value, parsed.raw, parsed.notes + (note,))
 
 
 # ---------------------------------------------------------------------------------------------
