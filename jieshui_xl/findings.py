@@ -55,6 +55,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-protection-removed": (WARNING, "工作表“{sheet}”的保护已被取消。数据仍按名称读取，请核对该表是否被改动。"),
     "name-missing": (ERROR, "填报表中找不到“{label}”的输入单元格（名称 {field} 已被删除），该项未读取。请让{unit}使用原表重新填报。"),
     "cell-moved": (WARNING, "“{label}”的输入单元格由 {expected} 移到了 {moved_to}（表格布局或工作表名称被改动），已按名称读取，请核对。"),
+    "cells-moved": (WARNING, "工作表“{old_sheet}”的 {count} 个输入单元格位置与下发的填报表不同（如“{label}”由 {expected} "
+                             "移到了 {moved_to}），表格布局或工作表名称被改动；已全部按名称读取，请核对。"),
     "extra-content": (WARNING, "{sheet} {cell}有模板以外的内容“{value}”，未汇总。如是数据，请让{unit}填在规定的输入单元格中。"),
     "extra-content-more": (WARNING, "工作表“{sheet}”另有 {count} 个单元格有模板以外的内容（如 {cell}），未逐一列出，也未汇总。"
                                     "请打开原文件核对。"),

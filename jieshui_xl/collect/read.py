@@ -47,6 +47,7 @@ class Reader:
     def __init__(self, table: TaskTable, book, ident: Identity, report: Report):
         self.table, self.book, self.ident, self.report = table, book, ident, report
         self.unit, self.file = ident.unit, book.name
+        self.moves: list[tuple[Place, Place, str, str]] = []    # (expected, found, name, label)
 
     def add(self, code: str, **kw) -> None:
         self.report.add(code, unit=self.unit, file=self.file, **kw)
@@ -61,10 +62,26 @@ class Reader:
                      sheet=expected.sheet if expected else None, cell=expected.ref if expected else None)
             return None
         if expected is not None and (expected.sheet, expected.ref) != (place.sheet, place.ref):
-            moved_to = place.ref if expected.sheet == place.sheet else str(place)   # a renamed sheet: say so
-            self.add("cell-moved", sheet=place.sheet, cell=place.ref, field=name, label=label,
-                     expected=str(expected), moved_to=moved_to)
+            self.moves.append((expected, place, name, label))
         return place
+
+    def report_moves(self, each_up_to: int = 3) -> None:
+        """Moved input cells: one finding each when few, else one per sheet (an inserted row moves
+        every cell below it; fifty identical warnings would hide the other findings)."""
+        by_sheet: dict[tuple[str, str], list] = {}
+        for move in self.moves:
+            by_sheet.setdefault((move[0].sheet, move[1].sheet), []).append(move)
+        for (old_sheet, new_sheet), moves in by_sheet.items():
+            if len(moves) <= each_up_to:
+                for expected, place, name, label in moves:
+                    moved_to = place.ref if old_sheet == new_sheet else str(place)   # a renamed sheet: say so
+                    self.add("cell-moved", sheet=place.sheet, cell=place.ref, field=name, label=label,
+                             expected=str(expected), moved_to=moved_to)
+                continue
+            expected, place, name, label = moves[0]
+            moved_to = place.ref if old_sheet == new_sheet else str(place)
+            self.add("cells-moved", sheet=new_sheet, cell=place.ref, field=name, label=label,
+                     expected=str(expected), moved_to=moved_to, count=len(moves), old_sheet=old_sheet)
 
     # -- cells ----------------------------------------------------------------------------------
     def value(self, sheet: str, coord: str, name: str, label: str, parse: Callable[[Typed], Parsed]) -> Parsed:
@@ -233,4 +250,5 @@ def read_returned(table: TaskTable, book, ident: Identity, report: Report) -> Re
     for task in table.tasks_of(ident.unit):
         out.tasks[(task.seq, ident.unit)] = read_task(r, task)
     out.contact = read_contact(r)
+    r.report_moves()
     return out
