@@ -127,51 +127,49 @@ def test_huge_values_are_findings_not_a_crash(table, templates, tmp_path):
     assert not {"public_supply_wm3", "billed_use_wm3", "free_use_wm3"} & set(collection.values)
 
 
-def test_renamed_sheet_is_read_and_the_move_names_the_new_sheet(table, templates, tmp_path):
-    """The department renamed the data sheet (Excel moves the defined names along)."""
+def _edited_return(table, templates, tmp_path, edit):
+    """区城市管理局's return with public_supply_wm3 = 2000, then ``edit(wb, data_sheet)`` as a department
+    would in Excel (which moves defined names along), then collected."""
     import openpyxl
 
     from jieshui_xl.fill import fill_workbook
     from jieshui_xl.workbook_names import locate
 
     code = "public_supply_wm3"
-    unit = table.items[code].reporter
-    path = fill_workbook(templates[unit], tmp_path / "r" / "a.xlsx", [(code, None, 2000)])
+    path = fill_workbook(templates[table.items[code].reporter], tmp_path / "r" / "a.xlsx", [(code, None, 2000)])
     wb = openpyxl.load_workbook(path)
-    old = locate(wb, code).sheet
-    wb[old].title = "我的数据"
-    for dn in wb.defined_names.values():
-        dn.attr_text = dn.attr_text.replace(f"'{old}'!", "'我的数据'!")
+    sheet = locate(wb, code).sheet
+    edit(wb, sheet)
     wb.save(path)
     c = collect(table, tmp_path / "r")
-    assert c.values[code].value == 2000 and c.values[code].sheet == "我的数据"
-    # every input of the sheet moved with it: one finding for the sheet, naming both names and the count
-    moved = [f for f in c.report if f.code in ("cell-moved", "cells-moved")]
+    assert c.values[code].value == 2000
+    return c, sheet, [f for f in c.report if f.code in ("cell-moved", "cells-moved")]
+
+
+def test_renamed_sheet_is_read_and_the_move_names_the_new_sheet(table, templates, tmp_path):
+    """The department renamed the data sheet: every input moved with it, one finding for the sheet."""
+    def rename(wb, old):
+        wb[old].title = "我的数据"
+        for dn in wb.defined_names.values():
+            dn.attr_text = dn.attr_text.replace(f"'{old}'!", "'我的数据'!")
+
+    c, old, moved = _edited_return(table, templates, tmp_path, rename)
+    assert c.values["public_supply_wm3"].sheet == "我的数据"
     assert len(moved) == 1 and moved[0].code == "cells-moved" and moved[0].sheet == "我的数据"
     count = re.search(rf"“{old}”的 (\d+) 个输入单元格", moved[0].message)
-    inputs = len(table.items_of(unit)) * 2 + 3          # items, their 数据来源 cells, contact fields
+    inputs = len(table.items_of("区城市管理局")) * 2 + 3     # items, their 数据来源 cells, contact fields
     assert count and int(count.group(1)) >= inputs and "我的数据!" in moved[0].message
 
 
 def test_an_inserted_row_is_one_finding_not_fifty(table, templates, tmp_path):
     """A row inserted above the data moves every input below it; values are read by name."""
-    import openpyxl
+    def insert_row(wb, sheet):
+        wb[sheet].insert_rows(5)          # openpyxl does not move names: do what Excel does
+        for dn in wb.defined_names.values():
+            dn.attr_text = re.sub(rf"('{sheet}'!\$[A-Z]+\$)(\d+)",
+                                  lambda m: m.group(1) + str(int(m.group(2)) + (int(m.group(2)) >= 5)),
+                                  dn.attr_text)
 
-    from jieshui_xl.fill import fill_workbook
-    from jieshui_xl.workbook_names import locate
-
-    code = "public_supply_wm3"
-    unit = table.items[code].reporter
-    path = fill_workbook(templates[unit], tmp_path / "r" / "a.xlsx", [(code, None, 2000)])
-    wb = openpyxl.load_workbook(path)
-    sheet = locate(wb, code).sheet
-    wb[sheet].insert_rows(5)          # openpyxl does not move names: do what Excel does
-    for dn in wb.defined_names.values():
-        dn.attr_text = re.sub(rf"('{sheet}'!\$[A-Z]+\$)(\d+)", lambda m: m.group(1) + str(int(m.group(2)) + 1)
-                              if int(m.group(2)) >= 5 else m.group(0), dn.attr_text)
-    wb.save(path)
-    c = collect(table, tmp_path / "r")
-    assert c.values[code].value == 2000
-    moved = [f for f in c.report if f.code in ("cell-moved", "cells-moved")]
+    _, sheet, moved = _edited_return(table, templates, tmp_path, insert_row)
     assert [f.code for f in moved] == ["cells-moved"]
     assert f"“{sheet}”的" in moved[0].message and "个输入单元格" in moved[0].message
