@@ -216,10 +216,22 @@ class _Handler:
         return "250 OK"
 
 
+def password_checker(user, password, logins: list):
+    """An aiosmtpd authenticator accepting ``user``/``password``; each attempt is appended to ``logins``."""
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and \
+            auth_data.password.decode() == password
+        logins.append((auth_data.login.decode(), ok))
+        return AuthResult(success=ok, handled=False)
+
+    return authenticator
+
+
 @pytest.fixture
 def smtp_server():
     from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult, LoginPassword
 
     servers = []
 
@@ -227,12 +239,7 @@ def smtp_server():
         handler = _Handler(reject)
         logins = []
 
-        def authenticator(server, session, envelope, mechanism, auth_data):
-            ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and \
-                auth_data.password.decode() == password
-            logins.append((auth_data.login.decode(), ok))
-            return AuthResult(success=ok, handled=False)
-
+        authenticator = password_checker(user, password, logins)
         kwargs = dict(authenticator=authenticator, auth_require_tls=False, auth_required=True) if user else {}
         port = _free_port()
         controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)

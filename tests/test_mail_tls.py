@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from jieshui_xl.cli import main
 from jieshui_xl.mail import CAFILE_ENV, PASSWORD_ENV, eml_filename
 from jieshui_xl.spec import load_task_table
-from test_mail import (ADDRESSES, _free_port, _Handler, _parse, _received, _unit_of, table_with_addresses,
+from test_mail import (ADDRESSES, _free_port, _Handler, _parse, _received, _unit_of, password_checker,
+                       table_with_addresses,
                        write_unit_workbooks)
 
 OPENSSL = shutil.which("openssl")
@@ -109,7 +110,6 @@ def _implicit_tls_controller():
 def tls_server(pki):
     """``start("starttls" | "ssl")`` → a handler with ``.port`` and ``.logins``; TLS is required before AUTH."""
     from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult, LoginPassword
 
     controllers = []
 
@@ -119,12 +119,7 @@ def tls_server(pki):
         handler = _TLSHandler()
         logins = []
 
-        def authenticator(server, session, envelope, mechanism, auth_data):
-            ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER and \
-                auth_data.password.decode() == PASSWORD
-            logins.append((auth_data.login.decode(), ok))
-            return AuthResult(success=ok, handled=False)
-
+        authenticator = password_checker(USER, PASSWORD, logins)
         port = _free_port()
         common = dict(hostname="127.0.0.1", port=port, authenticator=authenticator, auth_required=True,
                       auth_require_tls=True)

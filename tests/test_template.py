@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 
-import openpyxl
 import pytest
 
 from helpers_template import cell_of, cells_of, load, validations_at, visible_sheets, workbook_path

@@ -75,8 +75,8 @@ def write(ctx: Context) -> None:
     chart.set_size({"width": width, "height": int((CHART_ROWS - 1) * CHART_ROW_HEIGHT * 4 / 3)})
     ws.insert_chart(2, 0, chart, {"x_offset": 4, "y_offset": 4})
     ws.merge_range(1, 0, 1, len(COLUMNS) - 1,
-                   f"柱：实际值（蓝色＝达标，橙色＝其他，按本次计算结果着色）；红色短线：目标值。"
-                   f"数值见下表（实时公式）。", st.subtitle)
+                   "柱：实际值（蓝色＝达标，橙色＝其他，按本次计算结果着色）；红色短线：目标值。"
+                   "数值见下表（实时公式）。", st.subtitle)
     print_setup(ws, pages_high=1)
 
 
