@@ -1,20 +1,21 @@
 """``consolidate --by-city``: districts that share the task table return into one folder.
 
-Each returned workbook records its city (see :mod:`jieshui_xl.identity`); a survey pass finds the
-cities in the folder by that content, never by file names.  Each city is then consolidated on its
-own — the task table loaded for that city, only its workbooks collected — into the usual scorecard
-and JSON, and an overview (:mod:`jieshui_xl.overview`) puts the cities side by side.  Files that
-belong to no city (not ours, unreadable, skipped) are the overview's findings.
+Each returned workbook records its city (see :mod:`jieshui_xl.identity`); the folder is read once
+(:func:`jieshui_xl.collect.collect_by_city`) and its workbooks grouped by that content, never by
+file names.  The per-city work is compute and writing only: the usual scorecard and JSON per city,
+and an overview (:mod:`jieshui_xl.overview`) that puts the cities side by side.  Files that belong
+to no city (not ours, unreadable, skipped) are the overview's findings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .collect import Progress, Survey, collect, survey
+from .collect import CitySplit, Progress, collect_by_city
 from .compute import Result, compute
 from .data import Collection
 from .eml import safe_filename
@@ -24,8 +25,8 @@ from .report import scorecard_json
 from .scorecard import write_scorecard
 from .spec import TaskTable, load_task_table
 
-__all__ = ["CityRound", "ByCity", "Survey", "survey", "consolidate_by_city", "consolidate_city", "overview_json",
-           "overview_name", "scorecard_name"]
+__all__ = ["CityRound", "ByCity", "consolidate_by_city", "consolidate_city", "overview_json", "overview_name",
+           "scorecard_name", "table_for_city"]
 
 
 def scorecard_name(year: int, city: str) -> str:
@@ -58,7 +59,7 @@ class ByCity:
     data: dict = field(default_factory=dict)    # the overview JSON
 
 
-def _no_city(folder: Path, found: Survey) -> JieshuiError:
+def _no_city(folder: Path, found: CitySplit) -> JieshuiError:
     return JieshuiError(
         f"回收文件夹“{folder}”中有 {found.workbooks} 个工作簿，但没有一个是本程序生成的填报表"
         f"（填报表中记录了所属区县），无法按区县汇总。请放入各区县发回的填报表后重试"
@@ -80,19 +81,21 @@ def _folder_names(cities: list[str]) -> dict[str, str]:
     return names
 
 
-def consolidate_city(folder: Path, out_dir: Path, city: str, dirname: str, task_table=None,
-                     year: int | None = None, progress: Progress | None = None) -> CityRound:
-    """One city's round: its table, its workbooks only, its scorecard and JSON under out_dir/dirname."""
-    table = load_task_table(task_table, year=year, city=city)
-    collection = collect(table, folder, progress=progress, cities=[city])
+def table_for_city(base: TaskTable, city: str) -> TaskTable:
+    """The task table as loaded for ``city`` (only the city differs between the districts' tables)."""
+    return dataclasses.replace(base, city=city, params={**base.params, "city": city})
+
+
+def consolidate_city(table: TaskTable, collection: Collection, out_dir: Path, dirname: str) -> CityRound:
+    """One city's round from its Collection: compute, its scorecard and JSON under out_dir/dirname."""
     result = compute(table, collection)
-    stem = scorecard_name(table.year, safe_filename(city))
+    stem = scorecard_name(table.year, safe_filename(table.city))
     scorecard = out_dir / dirname / f"{stem}.xlsx"
     json_path = scorecard.with_suffix(".json")
     write_scorecard(table, collection, result, scorecard)
     data = scorecard_json(table, collection, result)
     write_json(json_path, data)
-    return CityRound(city, table, collection, result, scorecard, json_path, data)
+    return CityRound(table.city, table, collection, result, scorecard, json_path, data)
 
 
 def overview_json(year: int, rounds: list[CityRound], findings: list[Finding], out_dir: Path) -> dict:
@@ -138,11 +141,16 @@ def consolidate_by_city(folder: str | Path, out_dir: str | Path, task_table=None
 
     folder, out_dir = Path(folder), Path(out_dir)
     base = load_task_table(task_table, year=year)
-    found = survey(base, folder, progress)
+    tables: dict[str, TaskTable] = {}
+
+    def table_for(city: str) -> TaskTable:
+        return tables.setdefault(city, table_for_city(base, city))
+
+    found = collect_by_city(base, folder, table_for, progress)
     if not found.cities:
         raise _no_city(folder, found)
     dirs = _folder_names(found.cities)
-    rounds = [consolidate_city(folder, out_dir, city, dirs[city], task_table, year, progress)
+    rounds = [consolidate_city(table_for(city), found.collections[city], out_dir, dirs[city])
               for city in found.cities]
     data = overview_json(base.year, rounds, found.findings, out_dir)
     stem = overview_name(base.year)

@@ -42,6 +42,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-unreadable": (ERROR, "无法读取“{file}”：{detail}。文件可能已损坏或加密，请让填报单位用 Excel/WPS 重新保存为 .xlsx 后发回。"),
     "file-needs-conversion": (ERROR, "“{file}”是 {detail} 格式，本机没有 LibreOffice 无法读取。请用 Excel/WPS 打开后"
                                      "“另存为”Excel 工作簿(.xlsx)，再放入回收文件夹。"),
+    "file-over-limit": (ERROR, "“{file}”超出读取限制：{detail}，未读取。如确是填报表，请让填报单位用 Excel/WPS 打开后"
+                               "“另存为”新的 .xlsx 再发回；如确需放宽限制，可修改任务分工表“参数”工作表中的读取上限（reader_max_…）。"),
+    "file-not-regular": (ERROR, "“{file}”不是普通文件（可能是管道、设备或特殊文件），未读取。请把各单位发回的文件本身放入回收文件夹。"),
     "file-converted": (INFO, "“{file}”是 {detail} 格式，已用 LibreOffice 转换为 .xlsx 后读取（原文件未改动）。"),
     "file-unknown": (ERROR, "“{file}”不是本系统下发的填报表（找不到填报表身份信息），未采用。请让报送单位使用下发的填报表填写。"),
     "file-unknown-unit": (ERROR, "“{file}”是“{value}”的填报表，但任务分工表中没有该填报单位，未采用。"),
@@ -54,6 +57,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-identical-copy": (INFO, "“{file}”与“{kept}”内容相同（重复发送），已忽略。"),
     "file-protection-removed": (WARNING, "工作表“{sheet}”的保护已被取消。数据仍按名称读取，请核对该表是否被改动。"),
     "name-missing": (ERROR, "填报表中找不到“{label}”的输入单元格（名称 {field} 已被删除），该项未读取。请让{unit}使用原表重新填报。"),
+    "name-broken": (ERROR, "填报表中“{label}”的名称 {field} 指向的区域无效或过大（{value}），该项未读取。请让{unit}使用原表重新填报。"),
     "cell-moved": (WARNING, "“{label}”的输入单元格由 {expected} 移到了 {moved_to}（表格布局或工作表名称被改动），已按名称读取，请核对。"),
     "cells-moved": (WARNING, "工作表“{old_sheet}”的 {count} 个输入单元格位置与下发的填报表不同（如“{label}”由 {expected} "
                              "移到了 {moved_to}），表格布局或工作表名称被改动；已全部按名称读取，请核对。"),

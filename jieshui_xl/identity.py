@@ -9,16 +9,21 @@ pointed when the workbook was generated, so a moved input cell can be reported.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 from dataclasses import dataclass, field
 
 from . import __version__
 
-__all__ = ["META_SHEET", "MAGIC", "Identity", "read_identity", "read_identity_file", "PROPERTY_PREFIX"]
+__all__ = ["META_SHEET", "MAGIC", "Identity", "read_identity", "read_identity_file", "parse_identity",
+           "PROPERTY_PREFIX", "literal_digest"]
 
 META_SHEET = "_jieshui"
 MAGIC = "jieshui_xl collection workbook"
 PROPERTY_PREFIX = "jieshui_"
 CELL_PREFIX = "cell:"
+LITERAL_PREFIX = "literals:"     # "literals:<sheet>:<n>" -> digests of the sheet's constants
+DIGEST_CHARS = 8
+LITERAL_ROW_CHARS = 32000 // DIGEST_CHARS * DIGEST_CHARS   # a cell holds at most 32767 characters
 _KEYS = ("magic", "unit", "unit_code", "year", "city", "table_version", "fingerprint", "generated_at",
          "package_version")
 
@@ -34,6 +39,9 @@ class Identity:
     generated_at: str = ""
     package_version: str = __version__
     cells: dict[str, str] = field(default_factory=dict)   # defined name -> "'sheet'!$D$12"
+    # sheet -> digests of every constant the template writes there (see :func:`literal_digest`), so a
+    # returned sheet can be compared with its template without regenerating it
+    literals: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def properties(self) -> dict[str, str]:
         """Custom document properties (all text)."""
@@ -41,7 +49,15 @@ class Identity:
 
     def rows(self) -> list[tuple[str, str]]:
         return [(k, str(v)) for k, v in self._fields().items()] + \
-            [(CELL_PREFIX + name, ref) for name, ref in self.cells.items()]
+            [(CELL_PREFIX + name, ref) for name, ref in self.cells.items()] + self._literal_rows()
+
+    def _literal_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for sheet, digests in self.literals.items():
+            text = "".join(sorted(digests))
+            for n, start in enumerate(range(0, len(text), LITERAL_ROW_CHARS)):
+                rows.append((f"{LITERAL_PREFIX}{sheet}:{n}", text[start:start + LITERAL_ROW_CHARS]))
+        return rows
 
     def _fields(self) -> dict[str, object]:
         return {"magic": MAGIC, "unit": self.unit, "unit_code": self.unit_code, "year": self.year,
@@ -50,22 +66,42 @@ class Identity:
                 "package_version": self.package_version}
 
 
+def literal_digest(text: str) -> str:
+    """A short digest of a constant as a person reads it (the template's labels are compared by it)."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:DIGEST_CHARS]
+
+
 def read_identity(wb) -> Identity | None:
     """Identity of an openpyxl workbook, or None when it is not a jieshui_xl collection workbook."""
+    rows = []
+    if META_SHEET in wb.sheetnames:
+        rows = [tuple(row[:2]) for row in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True)]
+    props = getattr(wb, "custom_doc_props", None)
+    properties = {p.name: p.value for p in props.props} if props is not None else {}
+    return parse_identity(rows, properties)
+
+
+def parse_identity(rows, properties: dict) -> Identity | None:
+    """Identity from the hidden sheet's (key, value) rows, else from the custom document properties."""
     data: dict[str, str] = {}
     cells: dict[str, str] = {}
-    if META_SHEET in wb.sheetnames:
-        for row in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True):
-            key, value = row[0], row[1] if len(row) > 1 else None
-            if key is None:
-                continue
-            key, value = str(key), "" if value is None else str(value)
-            if key.startswith(CELL_PREFIX):
-                cells[key[len(CELL_PREFIX):]] = value
-            else:
-                data[key] = value
+    literals: dict[str, set[str]] = {}
+    for row in rows:
+        key, value = (tuple(row) + (None, None))[:2]
+        if key is None:
+            continue
+        key, value = str(key), "" if value is None else str(value)
+        if key.startswith(CELL_PREFIX):
+            cells[key[len(CELL_PREFIX):]] = value
+        elif key.startswith(LITERAL_PREFIX):
+            sheet = key[len(LITERAL_PREFIX):].rsplit(":", 1)[0]
+            literals.setdefault(sheet, set()).update(
+                value[i:i + DIGEST_CHARS] for i in range(0, len(value), DIGEST_CHARS))
+        else:
+            data[key] = value
     if data.get("magic") != MAGIC:
-        data = _from_properties(wb)
+        data = {k[len(PROPERTY_PREFIX):]: "" if v is None else str(v) for k, v in properties.items()
+                if k.startswith(PROPERTY_PREFIX)}
     if not data or not data.get("unit"):
         return None
     try:
@@ -75,7 +111,8 @@ def read_identity(wb) -> Identity | None:
     return Identity(unit=data["unit"], unit_code=data.get("unit_code", ""), year=year,
                     city=data.get("city", ""), table_version=data.get("table_version", ""),
                     fingerprint=data.get("fingerprint", ""), generated_at=data.get("generated_at", ""),
-                    package_version=data.get("package_version", ""), cells=cells)
+                    package_version=data.get("package_version", ""), cells=cells,
+                    literals={k: frozenset(v) for k, v in literals.items()})
 
 
 def read_identity_file(path) -> Identity | None:
@@ -88,14 +125,3 @@ def read_identity_file(path) -> Identity | None:
         return read_identity(wb)
     finally:
         wb.close()
-
-
-def _from_properties(wb) -> dict[str, str]:
-    props = getattr(wb, "custom_doc_props", None)
-    if props is None:
-        return {}
-    out = {}
-    for prop in props.props:
-        if prop.name.startswith(PROPERTY_PREFIX):
-            out[prop.name[len(PROPERTY_PREFIX):]] = "" if prop.value is None else str(prop.value)
-    return out

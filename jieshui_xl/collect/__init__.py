@@ -1,61 +1,60 @@
 """Consolidation: read every returned workbook under a folder into a :class:`~jieshui_xl.data.Collection`.
 
 Steps, one module each: ``discover`` (every file, lock and hidden files set aside), ``load`` (by
-content; .xls/.ods through LibreOffice; e-mail attachments), ``identify`` (is it this round's
-workbook?), ``read`` (named cells → values, rows, checklist answers, contact), ``values`` (what people
-type → numbers), ``layout`` (protection, content outside the inputs), ``merge`` (latest save wins).
-Files are never modified.  Problems are findings in ``Collection.report``; only a missing folder or
-a folder without any workbook raises :class:`~jieshui_xl.findings.JieshuiError`.
+content, bounded: native readers for .xlsx/.xlsm, .ods, .xls, .xlsb; e-mail attachments),
+``identify`` (is it this round's workbook?), ``read`` (named cells → values, rows, checklist answers,
+contact), ``values`` (what people type → numbers), ``layout`` (protection, content outside the
+inputs), ``merge`` (latest save wins).  Every file is read once; files are never modified.
+Problems are findings in ``Collection.report``; only a missing folder or a folder without any
+workbook raises :class:`~jieshui_xl.findings.JieshuiError`.
 
-``cities`` (optional) keeps only the workbooks whose identity names one of those cities: every other
-file is left out of the Collection without a finding, so that districts sharing one returns folder
-can be consolidated one by one (:mod:`jieshui_xl.bycity` accounts for the files of no city).
+:func:`collect` gives one city's Collection (the task table's city: workbooks of another city are
+rejected with a finding).  :func:`collect_by_city` reads the folder once and gives a Collection per
+city its workbooks name, for districts that share one returns folder.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-import openpyxl
-
 from ..data import Collection, Submission
-from ..findings import ERROR, Finding, JieshuiError
-from ..identity import read_identity
+from ..findings import ERROR, Finding, JieshuiError, Report
+from ..identity import Identity
 from ..spec import TaskTable
+from .book import Book
 from .discover import Found, discover
-from .identify import identify, problems
-from .layout import check_extra_content, check_protection, template_index
+from .identify import check_city, problems
+from .layout import check_extra_content, check_protection
+from .limits import Limits
+from .load import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC, FileTooLarge, NotRegular, Source, file_mtime, \
+    open_book, read_file, sniff
 from .merge import DUPLICATE, REJECTED, SKIPPED, Outcome, merge
-from .load import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC, Book, Source, file_mtime, open_book, sniff
 from .read import read_returned
 
-__all__ = ["collect", "survey", "Survey", "Progress"]
+__all__ = ["collect", "collect_by_city", "CitySplit", "Progress", "Limits"]
 
 Progress = Callable[[int, int, str], None]
 EML_SUFFIX = ".eml"
+UNREADABLE_REASON = "已收到，无法读取"
 
 
 class _Run:
-    """State of one consolidation run."""
+    """State of one pass over the returns folder: every file read once, its city noted."""
 
-    def __init__(self, table: TaskTable, folder: Path, tmpdir: Path, cities: Iterable[str] | None = None):
-        self.table, self.folder, self.tmpdir = table, folder, tmpdir
+    def __init__(self, table: TaskTable, tmpdir: Path):
+        self.table, self.tmpdir = table, tmpdir
+        self.limits = Limits.from_params(table.params)
         self.outcomes: list[Outcome] = []
         self.seen: dict[str, Outcome] = {}       # digest -> first file with these bytes
         self.workbooks = 0                        # sources that are (or claim to be) workbooks
-        self.templates = template_index(table)
-        self.cities = None if cities is None else frozenset(cities)   # None: no filter
-        self.city_of: dict[int, str] = {}         # id(outcome) -> city its identity names
+        self.idents: dict[int, Identity] = {}     # id(outcome) -> identity of its workbook
 
-    def kept(self) -> list[Outcome]:
-        """The outcomes to merge: all of them, or with a ``cities`` filter those of these cities."""
-        if self.cities is None:
-            return self.outcomes
-        return [o for o in self.outcomes if self.city_of.get(id(o)) in self.cities]
+    def city_of(self, o: Outcome) -> str | None:
+        ident = self.idents.get(id(o))
+        return None if ident is None else ident.city
 
     # -- one entry of the folder -----------------------------------------------------------------
     def file(self, found: Found) -> None:
@@ -64,13 +63,20 @@ class _Run:
         suffix = PurePosixPath(found.name).suffix.lower()
         try:
             mtime = file_mtime(found.path)
-            if suffix == EML_SUFFIX:
-                return self.eml(found, mtime)
-            if not _may_be_workbook(found.path, suffix):
-                return self.not_workbook(found.name)
-            data = found.path.read_bytes()
+            data = read_file(found.path, self.limits.file_bytes)
+        except NotRegular:
+            return self.rejected(found.name, "file-not-regular")
+        except FileTooLarge:
+            self.workbooks += suffix in WORKBOOK_SUFFIXES
+            return self.rejected(found.name, "file-over-limit",
+                                 detail=f"文件大于 {self.limits.file_bytes // 2**20} MB")
         except OSError as exc:
-            return self.unreadable(found.name, f"无法打开文件（{exc.strerror or type(exc).__name__}）")
+            return self.rejected(found.name, "file-unreadable",
+                                 detail=f"无法打开文件（{exc.strerror or type(exc).__name__}）")
+        if suffix == EML_SUFFIX:
+            return self.eml(found, data, mtime)
+        if suffix not in WORKBOOK_SUFFIXES and not data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+            return self.rejected(found.name, "file-not-workbook")
         self.source(Source(found.name, data, mtime))
 
     def skipped(self, found: Found) -> None:
@@ -78,31 +84,22 @@ class _Run:
         o.report.add("file-skipped", file=found.name)
         self.outcomes.append(o)
 
-    def not_workbook(self, name: str) -> None:
+    def rejected(self, name: str, code: str, **kw) -> None:
         o = Outcome(Submission(file=name, status=REJECTED))
-        o.submission.reason = o.report.add("file-not-workbook", file=name).message
+        o.submission.reason = o.report.add(code, file=name, **kw).message
         self.outcomes.append(o)
 
-    def unreadable(self, name: str, detail: str) -> None:
-        o = Outcome(Submission(file=name, status=REJECTED))
-        o.submission.reason = o.report.add("file-unreadable", file=name, detail=detail).message
-        self.outcomes.append(o)
-
-    def eml(self, found: Found, mtime) -> None:
-        try:
-            from ..eml import workbook_attachments
-        except ImportError:
-            return self.unreadable(found.name, "本程序缺少读取邮件（.eml）的组件")
+    def eml(self, found: Found, data: bytes, mtime) -> None:
+        from ..eml import workbook_attachments
         try:
             attachments = workbook_attachments(found.path)
         except Exception as exc:  # noqa: BLE001 - a damaged message is a finding, not a crash
-            return self.unreadable(found.name, f"邮件无法解析（{str(exc)[:120] or type(exc).__name__}）")
+            return self.rejected(found.name, "file-unreadable",
+                                 detail=f"邮件无法解析（{str(exc)[:120] or type(exc).__name__}）")
         if not attachments:
-            o = Outcome(Submission(file=found.name, status=REJECTED))
-            o.submission.reason = o.report.add("eml-no-workbook", file=found.name).message
-            self.outcomes.append(o)
-        for name, data in attachments:
-            self.source(Source(f"{found.name}/{name}", data, mtime))
+            return self.rejected(found.name, "eml-no-workbook")
+        for name, content in attachments:
+            self.source(Source(f"{found.name}/{name}", content, mtime))
 
     # -- one workbook (file or attachment) ---------------------------------------------------------
     def source(self, source: Source) -> None:
@@ -114,14 +111,9 @@ class _Run:
         o = Outcome(Submission(file=source.name), mtime=source.mtime)
         self.seen[digest] = o
         self.outcomes.append(o)
-        if self.cities is not None:               # another city's workbook is not loaded in full
-            city = _peek_city(source)
-            if city is not None and city not in self.cities:
-                self.city_of[id(o)] = city
-                return
-        book = open_book(source, self.tmpdir, len(self.outcomes), o.report)
+        book = open_book(source, self.tmpdir, len(self.outcomes), o.report, self.limits)
         if book is None:
-            return _reject(o)
+            return self.unreadable(o)
         try:
             self.book(o, book)
         except Exception as exc:  # noqa: BLE001 - one strange workbook must not stop the round
@@ -130,25 +122,30 @@ class _Run:
                          detail=f"读取内容时出错（{type(exc).__name__}: {str(exc)[:80]}）")
             _reject(o)
 
+    def unreadable(self, o: Outcome) -> None:
+        """Received but not readable: its unit (guessed from the file name) is 已收到，无法读取."""
+        _reject(o)
+        o.submission.unit = _unit_in_name(self.table, o.name)
+        if o.submission.unit:
+            o.submission.reason = f"{UNREADABLE_REASON}：{o.submission.reason}"
+
     def duplicate(self, source: Source, kept: Outcome) -> None:
         o = Outcome(Submission(file=source.name, unit=kept.submission.unit, status=DUPLICATE,
                                reason=f"与“{kept.name}”内容相同"), mtime=source.mtime)
         o.report.add("file-identical-copy", unit=kept.submission.unit, file=source.name, kept=kept.name)
         self.outcomes.append(o)
-        if id(kept) in self.city_of:
-            self.city_of[id(o)] = self.city_of[id(kept)]
+        if id(kept) in self.idents:
+            self.idents[id(o)] = self.idents[id(kept)]
 
     def book(self, o: Outcome, book: Book) -> None:
         o.submission.saved_at = book.saved_at
-        ident = identify(book.values)
+        ident = book.identity()
         if ident is None:
             o.report.add("file-unknown", file=book.name)
             return _reject(o)
         o.submission.unit, o.submission.year = ident.unit, ident.year
-        self.city_of[id(o)] = ident.city
-        if self.cities is not None and ident.city not in self.cities:
-            return
-        found = problems(self.table, ident)
+        self.idents[id(o)] = ident
+        found = [p for p in problems(self.table, ident) if p[0] != "file-wrong-city"]
         for code, kw in found:
             o.report.add(code, unit=ident.unit, file=book.name, **kw)
         if found:
@@ -158,32 +155,14 @@ class _Run:
             o.report.add("file-empty", unit=ident.unit, file=book.name)
             o.returned = None
             return _reject(o)
-        check_protection(book, ident, o.report, self.templates)
-        check_extra_content(book, ident, o.report, self.templates)
+        check_protection(book, ident, o.report)
+        check_extra_content(book, ident, o.report)
 
 
-def _may_be_workbook(path: Path, suffix: str) -> bool:
-    """By name or by the first bytes (zip or OLE container); other files are not read in full."""
-    if suffix in WORKBOOK_SUFFIXES:
-        return True
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    return head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)
-
-
-def _peek_city(source: Source) -> str | None:
-    """The city an .xlsx source's identity names, read cheaply (None: not known without a full load)."""
-    if sniff(source.data, source.suffix) != "xlsx":
-        return None
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
-        try:
-            ident = read_identity(wb)
-        finally:
-            wb.close()
-    except Exception:  # noqa: BLE001 - the full load decides (and reports) what is wrong
-        return None
-    return None if ident is None else ident.city
+def _unit_in_name(table: TaskTable, name: str) -> str | None:
+    """The reporting unit a file name names (the longest match), for a file that cannot be read."""
+    found = [u for u in table.reporting_units() if u and u in name]
+    return max(found, key=len) if found else None
 
 
 def _reject(o: Outcome) -> None:
@@ -192,18 +171,26 @@ def _reject(o: Outcome) -> None:
     o.submission.reason = (errors or list(o.report))[0].message if len(o.report) else ""
 
 
+def _wrong_city(o: Outcome, table: TaskTable, ident: Identity) -> None:
+    """A workbook of another city: only that is reported (its data is not this round's)."""
+    code, kw = check_city(table, ident)
+    o.report = Report()
+    o.report.add(code, unit=ident.unit, file=o.name, **kw)
+    o.returned = None
+    _reject(o)
+
+
 def _no_workbook(folder: Path, others: int) -> JieshuiError:
     found = f"，只有 {others} 个其他文件" if others else "，文件夹是空的"
     return JieshuiError(f"回收文件夹“{folder}”中没有找到任何工作簿（.xlsx/.xlsm/.xls/.ods，或附有工作簿的 .eml 邮件）"
                         f"{found}。请把各单位发回的填报表放入该文件夹（可含子文件夹）后重试。")
 
 
-def _read_folder(table: TaskTable, folder: Path, progress: Progress | None,
-                 cities: Iterable[str] | None) -> _Run:
-    """Walk ``folder`` and read every entry (one shared loop for :func:`collect` and :func:`survey`)."""
+def _read_folder(table: TaskTable, folder: Path, progress: Progress | None) -> _Run:
+    """Walk ``folder`` and read every entry once."""
     found = discover(folder)
     with tempfile.TemporaryDirectory(prefix="jieshui-collect-") as tmp:
-        run = _Run(table, folder, Path(tmp), cities)
+        run = _Run(table, Path(tmp))
         for done, entry in enumerate(found, start=1):
             run.file(entry)
             if progress is not None:
@@ -215,38 +202,57 @@ def _read_folder(table: TaskTable, folder: Path, progress: Progress | None,
 
 def collect(table: TaskTable, folder: str | Path, progress: Progress | None = None,
             cities: Iterable[str] | None = None) -> Collection:
-    """Read every returned workbook under ``folder`` (recursively) into a Collection.
+    """Read every returned workbook under ``folder`` (recursively) into the Collection of the table's city.
 
-    With ``cities``, only workbooks whose identity names one of them are read and reported; files of
-    another city, and files that belong to no city (not ours, unreadable, skipped), are left out.
+    With ``cities``, only workbooks whose identity names one of them are kept; files of another
+    city, and files that belong to no city (not ours, unreadable, skipped), are left out silently.
     """
-    run = _read_folder(table, Path(folder), progress, cities)
-    return merge(run.kept(), Collection(year=table.year, city=table.city))
+    run = _read_folder(table, Path(folder), progress)
+    if cities is not None:
+        wanted = set(cities)
+        kept = [o for o in run.outcomes if run.city_of(o) in wanted]
+    else:
+        kept = run.outcomes
+        for o in kept:
+            ident = run.idents.get(id(o))
+            if ident is not None and ident.city != table.city and o.submission.status != DUPLICATE:
+                _wrong_city(o, table, ident)
+    return merge(kept, Collection(year=table.year, city=table.city))
 
 
 @dataclass
-class Survey:
-    """The cities the folder's workbooks name, and the findings of files that belong to none."""
-    cities: list[str]
+class CitySplit:
+    """The returns folder read once: a Collection per city, and the findings of files of no city."""
+    collections: dict[str, Collection]
     findings: list[Finding]
     workbooks: int
 
+    @property
+    def cities(self) -> list[str]:
+        return sorted(self.collections)
 
-def survey(table: TaskTable, folder: str | Path, progress: Progress | None = None) -> Survey:
-    """Identify every file under ``folder`` as :func:`collect` does (e-mail attachments, lock files,
-    duplicates, unreadable files) without reading any data: which cities do its workbooks name?
 
+def collect_by_city(table: TaskTable, folder: str | Path, table_for: Callable[[str], TaskTable],
+                    progress: Progress | None = None) -> CitySplit:
+    """Every workbook under ``folder`` read once and grouped by the city its identity names.
+
+    ``table_for(city)`` gives the task table of a city (the Collection's year and city come from it).
     Raises :class:`JieshuiError` for a missing folder or a folder without any workbook.
     """
-    run = _read_folder(table, Path(folder), progress, cities=())    # keep no city: identify only
-    cities: set[str] = set()
+    run = _read_folder(table, Path(folder), progress)
+    groups: dict[str, list[Outcome]] = {}
     findings: list[Finding] = []
     for o in run.outcomes:
-        city = run.city_of.get(id(o))
+        city = run.city_of(o)
         if city:
-            cities.add(city)
+            groups.setdefault(city, []).append(o)
             continue
         if city == "":                      # an identity without a city: it cannot be placed
+            o.report = Report()
             o.report.add("file-unknown", unit=o.submission.unit, file=o.name)
         findings.extend(o.report)
-    return Survey(sorted(cities), findings, run.workbooks)
+    collections = {}
+    for city, outcomes in sorted(groups.items()):
+        city_table = table_for(city)
+        collections[city] = merge(outcomes, Collection(year=city_table.year, city=city))
+    return CitySplit(collections, findings, run.workbooks)

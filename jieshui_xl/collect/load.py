@@ -1,84 +1,78 @@
-"""Open one returned file as a workbook, by its content: sniff the format, convert where needed.
+"""Open one returned file as a :class:`~.book.Book`, by its content, within the reader's bounds.
 
-Returned files are never modified: they are read into memory once (their bytes also give the digest
-that finds identical copies), loaded by openpyxl from those bytes, and where a format needs
-LibreOffice the bytes are written to a temporary folder and converted there.
+Returned files are never modified: they are read into memory once (at most ``Limits.file_bytes``;
+their bytes also give the digest that finds identical copies).  Every format has a native reader
+(.xlsx/.xlsm: :mod:`.xlsx`; .ods: :mod:`.ods`; .xls/.et: :mod:`.xls` through xlrd; .xlsb: :mod:`.xlsb`
+through python-calamine), so nothing needs LibreOffice.  LibreOffice is a fallback only: for a
+web page saved as ".xls", or a file a native reader cannot parse, where it is installed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import hashlib
+import errno
+import os
+import stat
 import io
-import warnings
 import zipfile
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-
-import openpyxl
-from openpyxl.cell.cell import MergedCell
-from openpyxl.worksheet.worksheet import Worksheet
+from pathlib import Path
 
 from .. import libreoffice
 from ..findings import JieshuiError, Report
+from .book import Book, Source
+from .container import Deadline
+from .limits import Limits, ReadLimit
 
-__all__ = ["Source", "Book", "sniff", "open_book", "WORKBOOK_SUFFIXES", "OLE_MAGIC", "ZIP_MAGIC"]
+__all__ = ["Source", "Book", "sniff", "open_book", "read_file", "file_mtime", "WORKBOOK_SUFFIXES",
+           "OLE_MAGIC", "ZIP_MAGIC", "FileTooLarge", "NotRegular"]
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".ods", ".ots", ".xlsb", ".et", ".ett"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _NOT_SPREADSHEET_OLE = {".doc", ".dot", ".ppt", ".pps", ".msg", ".wps", ".pub", ".vsd"}
-_CONVERTIBLE = {  # sniffed kind -> (suffix given to LibreOffice, label for messages)
-    "xls": (".xls", "Excel 97-2003 工作簿(.xls)"),
-    "ods": (".ods", "OpenDocument 电子表格(.ods)"),
-    "xlsb": (".xlsb", "Excel 二进制工作簿(.xlsb)"),
-    "html": (".xls", "网页格式的“Excel”文件"),
-    "xlsx": (".xlsx", "本程序无法直接读取的 .xlsx"),
+LABELS = {
+    "xlsx": "Excel 工作簿(.xlsx)",
+    "xls": "Excel 97-2003 工作簿(.xls)",
+    "ods": "OpenDocument 电子表格(.ods)",
+    "xlsb": "Excel 二进制工作簿(.xlsb)",
+    "html": "网页格式的“Excel”文件",
 }
+_LIBREOFFICE_SUFFIX = {"xlsx": ".xlsx", "xls": ".xls", "ods": ".ods", "xlsb": ".xlsb", "html": ".xls"}
 
 
-@dataclass(frozen=True)
-class Source:
-    """A candidate workbook: a file, or an attachment of a saved e-mail."""
-    name: str                      # relative to the folder ("mail.eml/附件.xlsx" for an attachment)
-    data: bytes
-    mtime: _dt.datetime | None     # the file's modification time (UTC), the fallback save time
-
-    @property
-    def suffix(self) -> str:
-        return PurePosixPath(self.name).suffix.lower()
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+class FileTooLarge(Exception):
+    """The file on disk is larger than ``Limits.file_bytes``."""
 
 
-@dataclass
-class Book:
-    """A workbook loaded twice: cached values (``values``) and formulas (``formulas``)."""
-    source: Source
-    values: object
-    formulas: object
-    converted_from: str = ""       # label of the original format where LibreOffice converted it
-
-    @property
-    def name(self) -> str:
-        return self.source.name
-
-    @property
-    def saved_at(self) -> _dt.datetime | None:
-        """Last save time recorded in the workbook (UTC), else the file's modification time."""
-        modified = getattr(self.values.properties, "modified", None)
-        if isinstance(modified, _dt.datetime):
-            return modified.replace(tzinfo=None) if modified.tzinfo is None else \
-                modified.astimezone(_dt.timezone.utc).replace(tzinfo=None)
-        return self.source.mtime
+class NotRegular(Exception):
+    """Not a regular file (a FIFO, a device, a socket): never opened for reading."""
 
 
 def file_mtime(path: Path) -> _dt.datetime:
     return _dt.datetime.fromtimestamp(path.stat().st_mtime, tz=_dt.timezone.utc).replace(tzinfo=None)
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.  Opened without blocking (a FIFO
+    never hangs the run) and measured on the open descriptor (a file that grows is cut at the limit)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno in (errno.ENXIO, errno.EWOULDBLOCK):
+            raise NotRegular() from None
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular()
+        if info.st_size > limit:
+            raise FileTooLarge()
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge()
+    return data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,10 +82,12 @@ def file_mtime(path: Path) -> _dt.datetime:
 def _zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype"):
-                return "ods"
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+            names = {n.lower() for n in zf.namelist()}
+            if "mimetype" in names:
+                with zf.open("mimetype") as fh:        # read a few bytes: never a whole member
+                    if b"opendocument.spreadsheet" in fh.read(100):
+                        return "ods"
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, NotImplementedError, RuntimeError):
         return "corrupt"
     if "xl/workbook.xml" in names:
         return "xlsx"
@@ -119,93 +115,79 @@ def sniff(data: bytes, suffix: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Loading
+# Reading
 # ---------------------------------------------------------------------------------------------
 
-def _load(data: bytes):
-    """(values, formulas) workbooks from bytes; macros are never kept, links never followed."""
-    with warnings.catch_warnings(), _merged_cells_without_borders():
-        warnings.simplefilter("ignore")
-        values = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_vba=False, keep_links=False)
-    return values, formulas
+def _native(kind: str):
+    """The native reader of a format (imported on first use: xlrd and calamine only when needed)."""
+    if kind == "xlsx":
+        from .xlsx import read_xlsx
+        return read_xlsx
+    if kind == "ods":
+        from .ods import read_ods
+        return read_ods
+    if kind == "xls":
+        from .xls import read_xls
+        return read_xls
+    if kind == "xlsb":
+        from .xlsb import read_xlsb
+        return read_xlsb
+    return None
 
 
-@contextlib.contextmanager
-def _merged_cells_without_borders():
-    """Skip openpyxl's re-creation of borders inside merged ranges while loading.
-
-    Our workbooks have dozens of merged label cells; rebuilding their borders is about three
-    quarters of openpyxl's load time (scripts/benchmark.py) and borders are never read here.
-    Cells, values and the merged ranges themselves are kept exactly as openpyxl loads them.
-    """
-    original = getattr(Worksheet, "_clean_merge_range", None)
-    if original is None:            # a future openpyxl without the hook: load as usual
-        yield
-        return
-
-    def clean_without_format(ws, mcr):
-        cells = mcr.cells
-        next(cells)
-        for row, col in cells:
-            ws._cells[row, col] = MergedCell(ws, row, col)
-
-    Worksheet._clean_merge_range = clean_without_format
-    try:
-        yield
-    finally:
-        Worksheet._clean_merge_range = original
-
-
-def _convert(source: Source, kind: str, tmpdir: Path, index: int) -> bytes:
-    suffix, _ = _CONVERTIBLE[kind]
-    work = tmpdir / f"{index:04d}"
-    (work / "out").mkdir(parents=True, exist_ok=True)
-    src = work / f"source{suffix}"
-    src.write_bytes(source.data)
-    return libreoffice.convert(src, "xlsx", work / "out").read_bytes()
-
-
-def _unreadable(report: Report, source: Source, detail: str) -> None:
-    report.add("file-unreadable", file=source.name, detail=detail)
-
-
-def _via_libreoffice(source: Source, kind: str, tmpdir: Path, index: int, report: Report) -> Book | None:
-    label = _CONVERTIBLE[kind][1]
+def _via_libreoffice(source: Source, kind: str, tmpdir: Path, index: int, limits: Limits, report: Report
+                     ) -> Book | None:
+    label = LABELS[kind]
     if not libreoffice.available():
         report.add("file-needs-conversion", file=source.name, detail=label)
         return None
+    work = tmpdir / f"{index:04d}"
+    (work / "out").mkdir(parents=True, exist_ok=True)
+    src = work / f"source{_LIBREOFFICE_SUFFIX[kind]}"
+    src.write_bytes(source.data)
     try:
-        values, formulas = _load(_convert(source, kind, tmpdir, index))
-    except JieshuiError as exc:
-        _unreadable(report, source, f"LibreOffice 转换失败（{str(exc)[:120]}）")
+        converted = libreoffice.convert(src, "xlsx", work / "out").read_bytes()
+    except JieshuiError:
+        report.add("file-unreadable", file=source.name, detail=f"{label}无法转换为 .xlsx")
+        return None
+    from .xlsx import read_xlsx
+    try:
+        book = read_xlsx(Source(source.name, converted, source.mtime), limits)
+    except ReadLimit as exc:
+        report.add("file-over-limit", file=source.name, detail=exc.detail)
         return None
     except Exception as exc:  # noqa: BLE001 - any parse failure of the converted file
-        _unreadable(report, source, f"转换后的文件仍无法解析（{type(exc).__name__}）")
+        report.add("file-unreadable", file=source.name, detail=f"转换后的文件仍无法解析（{type(exc).__name__}）")
         return None
     report.add("file-converted", file=source.name, detail=label)
-    return Book(source, values, formulas, converted_from=label)
+    book.converted_from = label
+    return book
 
 
-def open_book(source: Source, tmpdir: Path, index: int, report: Report) -> Book | None:
+def open_book(source: Source, tmpdir: Path, index: int, report: Report, limits: Limits | None = None
+              ) -> Book | None:
     """The workbook in ``source``, or None with a finding in ``report`` saying why not."""
+    limits = limits or Limits()
     kind = sniff(source.data, source.suffix)
     if kind == "other":
         report.add("file-not-workbook", file=source.name)
         return None
     if kind == "corrupt":
-        _unreadable(report, source, "文件内容不是有效的电子表格（可能已损坏或未完整下载）")
+        report.add("file-unreadable", file=source.name, detail="文件内容不是有效的电子表格（可能已损坏或未完整下载）")
         return None
     if kind == "encrypted":
-        _unreadable(report, source, "文件设置了打开密码")
+        report.add("file-unreadable", file=source.name, detail="文件设置了打开密码")
         return None
-    if kind != "xlsx":
-        return _via_libreoffice(source, kind, tmpdir, index, report)
+    reader = _native(kind)
+    if reader is None:
+        return _via_libreoffice(source, kind, tmpdir, index, limits, report)
     try:
-        values, formulas = _load(source.data)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
-        if libreoffice.available():
-            return _via_libreoffice(source, "xlsx", tmpdir, index, report)
-        _unreadable(report, source, f"文件结构无法解析（{type(exc).__name__}）")
+        return reader(source, limits, Deadline(limits.seconds))
+    except ReadLimit as exc:
+        report.add("file-over-limit", file=source.name, detail=exc.detail)
         return None
-    return Book(source, values, formulas)
+    except Exception as exc:  # noqa: BLE001 - a damaged file raises whatever its parser raises
+        if libreoffice.available():
+            return _via_libreoffice(source, kind, tmpdir, index, limits, report)
+        report.add("file-unreadable", file=source.name, detail=f"文件结构无法解析（{type(exc).__name__}）")
+        return None

@@ -10,8 +10,7 @@ from ..data import CellValue, TaskAnswer
 from ..findings import WARNING, Report
 from ..identity import Identity
 from ..spec import Item, Table, Task, TaskTable
-from ..workbook_names import Place, locate, parse_reference
-from .cells import read_cell
+from ..workbook_names import Place, parse_reference
 from .values import Parsed, Typed, parse_choice, parse_item, parse_text, show
 
 __all__ = ["Returned", "Reader", "read_returned", "CONTACT_FIELDS", "SOURCE_PREFIX"]
@@ -55,8 +54,12 @@ class Reader:
     # -- names ----------------------------------------------------------------------------------
     def place(self, name: str, label: str, severity: str | None = None) -> Place | None:
         """Where ``name`` points; name-missing / cell-moved findings as needed."""
-        place = locate(self.book.values, name)
+        place = self.book.locate(name)
         expected = parse_reference(self.ident.cells[name]) if name in self.ident.cells else None
+        if place is None and name in self.book.names:
+            self.add("name-broken", field=name, label=label, severity=severity, value=self.book.names[name][:80],
+                     sheet=expected.sheet if expected else None, cell=expected.ref if expected else None)
+            return None
         if place is None:
             self.add("name-missing", field=name, label=label, severity=severity,
                      sheet=expected.sheet if expected else None, cell=expected.ref if expected else None)
@@ -86,7 +89,7 @@ class Reader:
     # -- cells ----------------------------------------------------------------------------------
     def value(self, sheet: str, coord: str, name: str, label: str, parse: Callable[[Typed], Parsed]) -> Parsed:
         """Parse one cell; report what was cleaned or rejected, and formulas."""
-        typed, formula = read_cell(self.book, sheet, coord)
+        typed, formula = self.book.cell(sheet, coord)
         loc = dict(sheet=sheet, cell=coord, field=name, label=label)
         if formula is not None and typed.value is None:
             self.add("value-formula-no-result", value=formula, **loc)
@@ -115,7 +118,7 @@ def read_source(r: Reader, item: Item) -> str:
     """The 数据来源 the department gave for an item ("" when its workbook has no such cell)."""
     name = SOURCE_PREFIX + item.code
     label = f"{item.label}的数据来源"
-    if name not in r.ident.cells and locate(r.book.values, name) is None:
+    if name not in r.ident.cells and name not in r.book.names:
         return ""          # the template has no source cell for this item
     place = r.place(name, label, severity=WARNING)
     if place is None:

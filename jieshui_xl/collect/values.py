@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..display import show
+
 __all__ = ["Typed", "Parsed", "Note", "parse_item", "parse_number", "parse_choice", "parse_text",
            "show", "normalize", "same_unit", "is_percent_format", "is_blank"]
 
@@ -104,22 +106,6 @@ def is_percent_format(number_format: str | None) -> bool:
 
 def _is_percent_unit(unit: str) -> bool:
     return normalize(unit) == "%"
-
-
-def show(value) -> str:
-    """A value as a person reads it: 12 not 12.0, dates as YYYY-MM-DD."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        value = float(value)
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, _dt.datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == _dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    return str(value)
 
 
 def is_blank(value) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..display import show
 from .styles import LINE_HEIGHT, text_lines
 
 MIN_HEIGHT = 18.0
@@ -31,6 +32,7 @@ class Sheet:
         self.ws = wb.add_worksheet(title)
         self.title, self.widths, self.names = title, widths, names
         self.row = 0
+        self.literals: set[str] = set()     # every constant written (for the returned-layout check)
         self._lines: dict[int, int] = {}
         self._fixed: dict[int, float] = {}
         for col, width in enumerate(widths):
@@ -58,6 +60,7 @@ class Sheet:
         value = "" if value is None else str(value)
         if value:
             self.ws.write_string(row, col, value, fmt)
+            self.literals.add(value.strip())
         else:
             self.ws.write_blank(row, col, None, fmt)
         self.need(row, text_lines(value, self.width(col, last_col)))
@@ -76,6 +79,7 @@ class Sheet:
     def number(self, row: int, col: int, value, fmt) -> None:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             self.ws.write_number(row, col, value, fmt)
+            self.literals.add(show(value))
         else:
             self.text(row, col, value, fmt)
         self.need(row, 1)

@@ -24,6 +24,7 @@ class ListSources:
 
     def __init__(self, wb):
         self._wb, self._ws, self._cols = wb, None, {}
+        self.literals: set[str] = set()     # the list values written (for the returned-layout check)
 
     def source(self, values: list[str]):
         if len(",".join(values)) <= LIST_MAX and not any("," in v for v in values):
@@ -37,6 +38,7 @@ class ListSources:
             col = len(self._cols)
             for row, value in enumerate(values):
                 self._ws.write_string(row, col, value)
+                self.literals.add(value.strip())
             self._cols[key] = col
         col = self._cols[key]
         first = xl_rowcol_to_cell(0, col, True, True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..compute import Logic
-from ..identity import META_SHEET, Identity
+from ..identity import META_SHEET, Identity, literal_digest
 from ..spec import TaskTable
 from .datasheet import workbook_title, write_data_sheet
 from .guide import write_guide
@@ -16,7 +16,7 @@ from .plan import plan_for
 from .selfcheck import SelfCheck
 from .sheet import Names
 from .styles import Styles
-from .validation import ListSources
+from .validation import LISTS_SHEET, ListSources
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
@@ -26,11 +26,14 @@ def write_workbook(table: TaskTable, unit: str, path: Path, lg: Logic, selfcheck
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     ctx = Context(table=table, unit=unit, plan=plan_for(table, unit), styles=Styles(wb), names=Names(),
                   lists=ListSources(wb), logic=lg, selfcheck=selfcheck)
-    write_guide(ctx, wb)
-    write_data_sheet(ctx, wb)
+    sheets = [write_guide(ctx, wb), write_data_sheet(ctx, wb)]
+    literals = {sh.title: sh.literals for sh in sheets}
+    if ctx.lists.literals:
+        literals[LISTS_SHEET] = ctx.lists.literals
     identity = Identity(unit=unit, unit_code=table.units[unit].code, year=table.year, city=table.city,
                         table_version=table.version, fingerprint=table.fingerprint, generated_at=generated_at,
-                        cells=dict(ctx.names.refs))
+                        cells=dict(ctx.names.refs),
+                        literals={title: frozenset(map(literal_digest, texts)) for title, texts in literals.items()})
     _write_identity(wb, identity)
     ctx.names.define_all(wb)
     wb.set_properties({"title": workbook_title(ctx), "subject": unit, "author": ctx.office,
