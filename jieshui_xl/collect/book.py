@@ -62,6 +62,7 @@ class Book:
     modified: _dt.datetime | None = None            # last save recorded in the file (UTC, naive)
     converted_from: str = ""                        # label of the original format where converted
     names_from_identity: bool = False               # the format's names cannot be read (.xlsb)
+    formulas_known: bool = True                     # False: formula cells read as plain values (.xls, .xlsb)
     max_name_cells: int = 10_000
 
     @property

@@ -60,8 +60,8 @@ def check_extra_content(book: Book, ident: Identity, report: Report) -> None:
     for title, sheet in book.sheets.items():
         if title == META_SHEET:
             continue
-        if known_all is None and (title in template or sheet.protected):
-            continue          # no template to compare with: only sheets the department added
+        if (known_all is None or not book.formulas_known) and (title in template or sheet.protected):
+            continue          # no template (or no formulas) to compare with: only sheets the department added
         cells = sorted(_extra_cells(sheet, inputs, known_all), key=lambda c: _order(c[0]))
         _report_extra(report, book, ident, title, cells)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import posixpath
+import re
 from typing import IO, Iterator
 
 from lxml import etree
@@ -58,15 +59,26 @@ def iter_elements(stream: IO[bytes], deadline: Deadline, events=("end",)) -> Ite
         yield event, el
 
 
+_W3CDTF = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?)?\s*(Z|[+-]\d\d:?\d\d)?$")
+
+
 def parse_time(text: str | None) -> _dt.datetime | None:
-    """An ISO 8601 time (W3CDTF) as naive UTC."""
-    if not text:
+    """An ISO 8601 time (W3CDTF, any fraction of a second) as naive UTC; naive where no zone is given."""
+    m = _W3CDTF.match((text or "").strip())
+    if m is None:
         return None
+    year, month, day, hour, minute, second = (int(g or 0) for g in m.groups()[:6])
+    micro = int((m[7] or "0")[:6].ljust(6, "0"))
     try:
-        when = _dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        when = _dt.datetime(year, month, day, hour, minute, second, micro)
     except ValueError:
         return None
-    return when.astimezone(_dt.timezone.utc).replace(tzinfo=None) if when.tzinfo else when
+    zone = m[8]
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        when -= sign * _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return when
 
 
 # ---------------------------------------------------------------------------------------------
