@@ -30,7 +30,7 @@ from .identify import check_city, problems
 from .layout import check_extra_content, check_protection
 from .limits import Limits
 from .load import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC, FileTooLarge, NotRegular, Source, file_mtime, \
-    open_book, read_file, sniff
+    open_book, read_file, salvage_identity, sniff
 from .merge import DUPLICATE, REJECTED, SKIPPED, Outcome, merge
 from .read import read_returned
 
@@ -113,7 +113,7 @@ class _Run:
         self.outcomes.append(o)
         book = open_book(source, self.tmpdir, len(self.outcomes), o.report, self.limits)
         if book is None:
-            return self.unreadable(o)
+            return self.unreadable(o, source)
         try:
             self.book(o, book)
         except Exception as exc:  # noqa: BLE001 - one strange workbook must not stop the round
@@ -122,10 +122,16 @@ class _Run:
                          detail=f"读取内容时出错（{type(exc).__name__}: {str(exc)[:80]}）")
             _reject(o)
 
-    def unreadable(self, o: Outcome) -> None:
-        """Received but not readable: its unit (guessed from the file name) is 已收到，无法读取."""
+    def unreadable(self, o: Outcome, source: Source) -> None:
+        """Received but not readable: its unit (from the identity its properties still show, else
+        from the file name) is 已收到，无法读取, never 未报送."""
         _reject(o)
-        o.submission.unit = _unit_in_name(self.table, o.name)
+        ident = salvage_identity(source, self.limits)
+        if ident is not None:
+            self.idents[id(o)] = ident
+        units = self.table.reporting_units()
+        o.submission.unit = ident.unit if ident is not None and ident.unit in units else \
+            _unit_in_name(self.table, o.name)
         if o.submission.unit:
             o.submission.reason = f"{UNREADABLE_REASON}：{o.submission.reason}"
 

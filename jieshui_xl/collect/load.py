@@ -19,11 +19,12 @@ from pathlib import Path
 
 from .. import libreoffice
 from ..findings import JieshuiError, Report
+from ..identity import Identity, parse_identity
 from .book import Book, Source
 from .container import Deadline
 from .limits import Limits, ReadLimit
 
-__all__ = ["Source", "Book", "sniff", "open_book", "read_file", "file_mtime", "WORKBOOK_SUFFIXES",
+__all__ = ["Source", "Book", "sniff", "open_book", "read_file", "file_mtime", "salvage_identity", "WORKBOOK_SUFFIXES",
            "OLE_MAGIC", "ZIP_MAGIC", "FileTooLarge", "NotRegular"]
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".ods", ".ots", ".xlsb", ".et", ".ett"}
@@ -191,3 +192,21 @@ def open_book(source: Source, tmpdir: Path, index: int, report: Report, limits: 
             return _via_libreoffice(source, kind, tmpdir, index, limits, report)
         report.add("file-unreadable", file=source.name, detail=f"文件结构无法解析（{type(exc).__name__}）")
         return None
+
+
+def salvage_identity(source: Source, limits: Limits) -> Identity | None:
+    """The identity a workbook that could not be read still shows in its document properties (a
+    small part, read on its own): so a damaged return is known as its unit's, never as 未报送."""
+    kind = sniff(source.data, source.suffix)
+    try:
+        if kind == "xlsx":
+            from .xlsx import read_properties
+            props = read_properties(source, limits)
+        elif kind == "ods":
+            from .ods import read_properties
+            props = read_properties(source, limits)
+        else:
+            return None
+    except Exception:  # noqa: BLE001 - nothing more can be learnt from this file
+        return None
+    return parse_identity([], props)

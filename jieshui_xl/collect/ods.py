@@ -16,7 +16,7 @@ from .container import Container, Deadline
 from .limits import Limits, ReadLimit
 from .xlsx import iter_elements, local, parse_time
 
-__all__ = ["read_ods", "odf_reference"]
+__all__ = ["read_ods", "read_properties", "odf_reference"]
 
 _PERCENT_FORMAT = "0%"          # a percentage cell, as a number format the value parser knows
 _MAX_REPEAT = 1_048_576
@@ -218,3 +218,12 @@ def read_ods(source: Source, limits: Limits, deadline: Deadline | None = None) -
         container.close()
     names = {**reader.local_names, **reader.names}
     return Book(source, reader.sheets, names, props, modified, max_name_cells=limits.name_cells)
+
+
+def read_properties(source: Source, limits: Limits) -> dict[str, str]:
+    """Only the user-defined properties of meta.xml (the identity's copy)."""
+    container = Container(source.data, limits)
+    try:
+        return _meta(container)[0]
+    finally:
+        container.close()

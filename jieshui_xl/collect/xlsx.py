@@ -22,7 +22,7 @@ from .container import Container, Deadline
 from .limits import Limits, ReadLimit
 from .numfmt import builtin_format, from_serial, is_date_format
 
-__all__ = ["read_xlsx", "xml_parser", "iter_elements", "local", "parse_time"]
+__all__ = ["read_xlsx", "read_properties", "xml_parser", "iter_elements", "local", "parse_time"]
 
 _TRUE = ("1", "true")
 _MAX_SERIAL = 2958465            # 9999-12-31: larger "dates" stay numbers
@@ -354,3 +354,12 @@ def read_xlsx(source: Source, limits: Limits, deadline: Deadline | None = None) 
     finally:
         container.close()
     return Book(source, book_sheets, names, props, modified, max_name_cells=limits.name_cells)
+
+
+def read_properties(source: Source, limits: Limits) -> dict[str, str]:
+    """Only the custom document properties (the identity's copy), however damaged the sheets are."""
+    container = Container(source.data, limits)
+    try:
+        return _properties(_Package(container))[0]
+    finally:
+        container.close()
