@@ -11,10 +11,31 @@ Public API (everything else is private and may change):
 
 __version__ = "0.1.0"
 
-from .findings import Finding, Report, TaskTableError  # noqa: E402
-from .spec import TaskTable, load_task_table  # noqa: E402
-from .data import Collection  # noqa: E402
-from .compute import Result, compute  # noqa: E402
+# The public names, imported on first use (PEP 562): ``jieshui-xl --help`` and argument errors load
+# nothing heavy (openpyxl, lxml, xlsxwriter are imported only by the commands that need them).
+_PUBLIC = {
+    "Finding": "findings", "Report": "findings", "TaskTableError": "findings", "JieshuiError": "findings",
+    "TaskTable": "spec", "load_task_table": "spec",
+    "Collection": "data",
+    "Result": "compute", "compute": "compute",
+    "collect": "collect", "collect_by_city": "collect",
+    "write_templates": "template",
+    "write_scorecard": "scorecard",
+    "scorecard_json": "report",
+}
 
-__all__ = ["Finding", "Report", "TaskTableError", "TaskTable", "load_task_table", "Collection",
-           "Result", "compute", "__version__"]
+__all__ = sorted(_PUBLIC) + ["__version__"]
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'jieshui_xl' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

@@ -9,13 +9,14 @@ import click
 
 from . import __version__
 from .findings import JieshuiError, severity_counts
-from .spec import load_task_table
 
 TASK_TABLE_HELP = "任务分工表路径（默认：随程序提供的 templates/task_division.xlsx）"
 YEAR_HELP = "考核年度（默认：任务分工表“参数”中的 period_year）"
 
 
 def _table(task_table, year, city=None):
+    from .spec import load_task_table
+
     return load_task_table(task_table, year=year, city=city)
 
 
@@ -162,13 +163,13 @@ def _summary(table, collection, result):
 def status(folder, task_table, year, json_file):
     """列出各填报单位的报送情况：已报送 / 被退回 / 未报送。"""
     from .outputs import write_json
-    from .status import STATUS_TEXT, status_json
+    from .status import status_json, unit_label
 
     table, collection = _collect(folder, task_table, year)
     data = status_json(table, collection)
     for unit in data["units"]:
         extra = f"（{unit['file']}，错误 {unit['errors']} 条）" if unit["file"] else ""
-        click.echo(f"{unit['unit']}：{STATUS_TEXT[unit['status']]}{extra}")
+        click.echo(f"{unit['unit']}：{unit_label(unit)}{extra}")
     if json_file:
         write_json(json_file, data)
 

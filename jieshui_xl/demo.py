@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .collect import identify_file
 from .compute import compute
 from .fill import fill_workbook
-from .identity import read_identity_file
 from .libreoffice import available as libreoffice_available
 from .outputs import write_json
 from .spec import TaskTable, load_task_table
@@ -97,7 +97,7 @@ def _write_templates(table: TaskTable, folder: Path) -> list[Path]:
 
 
 def _templates_by_unit(paths: list[Path]) -> dict[str, Path]:
-    idents = ((p, read_identity_file(p)) for p in paths)
+    idents = ((p, identify_file(p)) for p in paths)
     return {ident.unit: p for p, ident in idents if ident is not None}
 
 

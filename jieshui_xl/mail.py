@@ -143,31 +143,24 @@ def eml_filename(table, unit: str, reminder: Reminder | None = None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None) -> dict[str, Path]:
-    """The collection workbook of each unit in ``templates_dir`` (by identity, not file name)."""
-    from .identity import read_identity_file
+    """The collection workbook of each unit in ``templates_dir`` (by identity, not file name), decided
+    as consolidation decides it: a file that consolidation would refuse is never mailed."""
+    from .collect import identify_file
+    from .collect.identify import problems
+    from .findings import finding
 
     found: dict[str, tuple[str, Path]] = {}
     ignored = [] if ignored is None else ignored
     for path in sorted(Path(templates_dir).iterdir()):
         if not path.is_file() or path.suffix.lower() != ".xlsx" or path.name.startswith(("~$", ".")):
             continue
-        try:
-            ident = read_identity_file(path)
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is reported and skipped
-            ignored.append(f"“{path.name}”无法读取（{exc.__class__.__name__}），已忽略")
-            continue
+        ident = identify_file(path)
+        reasons = problems(table, ident) if ident is not None else []
         if ident is None:
-            ignored.append(f"“{path.name}”不是本系统生成的填报表，已忽略")
-        elif ident.year != table.year:
-            ignored.append(f"“{path.name}”是{ident.year}年度的填报表（本次为{table.year}年度），已忽略")
-        elif ident.city and ident.city != table.city:
-            ignored.append(f"“{path.name}”是“{ident.city}”的填报表（本次为“{table.city}”），已忽略")
-        elif ident.unit not in table.units:
-            ignored.append(f"“{path.name}”的填报单位“{ident.unit}”不在任务分工表中，已忽略")
-        elif (ident.table_version and ident.table_version != table.version) or \
-                (ident.fingerprint and ident.fingerprint != table.fingerprint):
-            ignored.append(f"“{path.name}”（{ident.unit}）是按旧版任务分工表生成的，已忽略。"
-                           f"请先重新生成填报表（jieshui-xl templates）")
+            ignored.append(f"“{path.name}”不是本系统生成的填报表（或无法读取），已忽略")
+        elif reasons:
+            code, kw = reasons[0]
+            ignored.append(finding(code, file=path.name, unit=ident.unit, **kw).message.replace("未采用", "已忽略"))
         else:
             stamp = ident.generated_at or ""
             previous = found.get(ident.unit)

@@ -5,10 +5,16 @@ from __future__ import annotations
 from .data import REJECTED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED, Collection, Submission
 from .spec import TaskTable
 
-__all__ = ["STATUS_TEXT", "status_json", "unit_entry"]
+__all__ = ["STATUS_TEXT", "UNREADABLE_TEXT", "status_json", "unit_entry", "unit_label"]
 
 # A unit's status as the console commands print it (``jieshui-xl status``, the coordinator scripts).
 STATUS_TEXT = {UNIT_RETURNED: "已报送", UNIT_REJECTED: "有错误/被退回", UNIT_MISSING: "未报送"}
+UNREADABLE_TEXT = "已收到，无法读取"     # a rejected unit whose only file could not be read at all
+
+
+def unit_label(entry: dict) -> str:
+    """How the console names a unit's status (an entry of :func:`status_json`)."""
+    return UNREADABLE_TEXT if entry.get("unreadable") else STATUS_TEXT[entry["status"]]
 
 
 def _main_submission(collection: Collection, unit: str) -> Submission | None:
@@ -28,7 +34,9 @@ def _file_entry(s: Submission) -> dict:
 
 def unit_entry(collection: Collection, unit: str) -> dict:
     main = _main_submission(collection, unit)
+    unreadable = main is not None and main.status == REJECTED and main.reason.startswith(UNREADABLE_TEXT)
     return {"unit": unit, "status": collection.unit_status(unit), "file": main.file if main else None,
+            "unreadable": unreadable,
             "errors": main.errors if main else 0, "warnings": main.warnings if main else 0,
             "files": [_file_entry(s) for s in collection.submissions if s.unit == unit]}
 

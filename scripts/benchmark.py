@@ -1,75 +1,215 @@
-"""Speed and memory of a round, phase by phase (figures quoted in README).
+"""Speed and memory of a province round, against floors measured in the same run on the same files.
 
-    python scripts/benchmark.py [--copies 5]
+    python scripts/benchmark.py [--districts 4]
 
-Builds the demo round's returned workbooks, then a folder with ``copies`` returns per unit (as if
-every department had sent its workbook several times), and measures each phase: wall time and
-peak Python memory (tracemalloc).  Machines are shared and noisy: compare the ratios within one run
-(e.g. consolidating 5× the files should take about 5× as long), not absolute seconds across runs.
+Builds a province round: N districts × every reporting unit (each district's workbooks generated
+for it and filled as departments fill them, so every file is distinct), then measures, per returned
+workbook: ``consolidate`` of one district, ``consolidate --by-city`` of N and of 10·N districts,
+and two floors — python-calamine reading every cell value of every sheet, and zipfile + lxml
+parsing every part consolidation looks at (values, formulas, number formats, protection, defined
+names).  It also measures peak resident memory of ``--by-city`` at N and 10·N (in a child
+process), start-up (``jieshui-xl --help`` against a bare ``python -c pass``), and writing the
+templates against bare xlsxwriter writing the same cells.  Machines are shared and noisy: read
+the ratios, not the seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import io
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
+import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from jieshui_xl.bycity import table_for_city  # noqa: E402
 from jieshui_xl.collect import collect  # noqa: E402
-from jieshui_xl.compute import compute  # noqa: E402
-import datetime as dt  # noqa: E402
-
 from jieshui_xl.demo import simulate_returns  # noqa: E402
-from jieshui_xl.report import scorecard_json  # noqa: E402
-from jieshui_xl.scorecard import write_scorecard  # noqa: E402
 from jieshui_xl.spec import load_task_table  # noqa: E402
 from jieshui_xl.template import write_templates  # noqa: E402
 
+CITIES = "黔江区 石柱县 秀山县 酉阳县 彭水县 武隆区 丰都县 忠县 垫江县 梁平区".split()
 
-def measure(label: str, fn, rows: list):
-    tracemalloc.start()
-    start = time.perf_counter()
-    value = fn()
-    seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    rows.append((label, seconds, peak))
-    return value
+
+# ---------------------------------------------------------------------------------------------
+# The round
+# ---------------------------------------------------------------------------------------------
+
+def city_names(n: int) -> list[str]:
+    return [CITIES[i] if i < len(CITIES) else f"测试{i + 1}区" for i in range(n)]
+
+
+def build_round(base, root: Path, cities: list[str]) -> list[Path]:
+    """Returned workbooks of every unit of every city, under root/<city>/ (lock files removed)."""
+    start = dt.datetime(base.year + 1, 1, 10, tzinfo=dt.timezone.utc)
+    for n, city in enumerate(cities):
+        table = table_for_city(base, city)
+        templates = root / "_templates" / city
+        if not templates.exists():
+            write_templates(table, templates)
+        folder = root / "returns" / city
+        if not folder.exists():
+            simulate_returns(table, templates, folder, start=start + dt.timedelta(days=n))
+            for lock in folder.glob("~$*"):
+                lock.unlink()
+    return sorted(p for c in cities for p in (root / "returns" / c).glob("*.xlsx"))
+
+
+def folder_of(root: Path, cities: list[str]) -> Path:
+    """A folder holding (links to) the returns of ``cities``."""
+    target = root / f"set-{len(cities)}"
+    if not target.exists():
+        for city in cities:
+            (target / city).mkdir(parents=True)
+            for path in (root / "returns" / city).iterdir():
+                (target / city / path.name).write_bytes(path.read_bytes())
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Floors
+# ---------------------------------------------------------------------------------------------
+
+def floor_calamine(paths: list[Path]) -> None:
+    from python_calamine import CalamineWorkbook
+    for path in paths:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python()
+        wb.close()
+
+
+def floor_lxml(paths: list[Path]) -> None:
+    """Every part consolidation looks at, parsed to the last attribute and text."""
+    from lxml import etree
+    for path in paths:
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
+            for name in zf.namelist():
+                if name.startswith(("xl/worksheets/", "docProps/")) or name in (
+                        "xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels"):
+                    with zf.open(name) as fh:
+                        for _, el in etree.iterparse(fh, resolve_entities=False, no_network=True):
+                            el.attrib.items()
+                            el.text  # noqa: B018 - touched, as a reader would
+                            el.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# Measurements
+# ---------------------------------------------------------------------------------------------
+
+def cpu(fn, repeat: int = 3) -> float:
+    """Best CPU seconds of ``repeat`` runs (CPU time: what the machine's other load does not add)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def child(args: list[str]) -> tuple[float, float]:
+    """(CPU seconds, peak resident MB) of ``python -m jieshui_xl ARGS`` in a fresh child process."""
+    script = ("import resource, subprocess, sys; "
+              "subprocess.run([sys.executable, '-m', 'jieshui_xl', *sys.argv[1:]], check=True, "
+              "stdout=subprocess.DEVNULL); "
+              "r = resource.getrusage(resource.RUSAGE_CHILDREN); print(r.ru_utime + r.ru_stime, r.ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True).stdout
+    seconds, peak_kb = out.split()
+    return float(seconds), int(peak_kb) / 1024
+
+
+def startup() -> tuple[float, float]:
+    def best(cmd):
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+        return min(times)
+    return best([sys.executable, "-c", "pass"]), best([sys.executable, "-m", "jieshui_xl", "--help"])
+
+
+def templates_vs_xlsxwriter(table, out: Path) -> tuple[float, float, int]:
+    """Writing the templates, and bare xlsxwriter writing the same cells (values only)."""
+    import xlsxwriter
+    from jieshui_xl.collect.book import Source
+    from jieshui_xl.collect.limits import Limits
+    from jieshui_xl.collect.xlsx import read_xlsx
+
+    ours = cpu(lambda: write_templates(table, out / "tpl"), repeat=2)
+    books = [read_xlsx(Source(p.name, p.read_bytes(), None), Limits()) for p in sorted((out / "tpl").glob("*.xlsx"))]
+
+    def bare():
+        for n, book in enumerate(books):
+            wb = xlsxwriter.Workbook(str(out / f"bare{n}.xlsx"))
+            for sheet in book.sheets.values():
+                ws = wb.add_worksheet(sheet.title)
+                for coord, cell in sheet.cells.items():
+                    if cell.formula:
+                        ws.write_formula(coord, cell.formula)
+                    else:
+                        ws.write(coord, cell.value if not hasattr(cell.value, "isoformat") else str(cell.value))
+            wb.close()
+    return ours, cpu(bare, repeat=2), len(books)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=5, help="returns per unit in the large folder")
+    parser.add_argument("--districts", type=int, default=4, help="N: districts of the small province")
     args = parser.parse_args()
-    rows: list = []
+    n = args.districts
+    base = load_task_table()
+    rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="jieshui-bench-") as tmp:
         root = Path(tmp)
-        table = measure("load task table", load_task_table, rows)
-        templates = root / "1_填报表"
-        measure("write templates", lambda: write_templates(table, templates), rows)
-        # Every batch is the demo round saved on another day: distinct files, as real returns are.
-        start = dt.datetime(table.year + 1, 1, 10, tzinfo=dt.timezone.utc)
-        small = simulate_returns(table, templates, root / "small" / "batch0", start=start)
-        for k in range(1, args.copies):
-            simulate_returns(table, templates, root / "small" / f"batch{k}", start=start + dt.timedelta(days=k))
-        n_small = len([p for p in small.iterdir() if not p.name.startswith("~$")])
-        n_big = n_small * args.copies
-        collect(table, small)        # warm-up: the layout check builds its reference templates once
-        measure(f"collect {n_small} files", lambda: collect(table, small), rows)
-        collection = measure(f"collect {n_big} files", lambda: collect(table, root / "small"), rows)
-        result = measure("compute", lambda: compute(table, collection), rows)
-        measure("write scorecard", lambda: write_scorecard(table, collection, result, root / "s.xlsx"), rows)
-        measure("scorecard json", lambda: scorecard_json(table, collection, result), rows)
-    print(f"{'phase':<28}{'seconds':>10}{'peak MiB':>10}")
-    for label, seconds, peak in rows:
-        print(f"{label:<28}{seconds:>10.2f}{peak:>10.1f}")
-    small = next(s for label, s, _ in rows if label.startswith(f"collect {n_small} "))
-    large = next(s for label, s, _ in rows if label.startswith(f"collect {n_big} "))
-    print(f"collect scaling: {args.copies}x files took {large / small:.2f}x the time")
+        print(f"building a round of {10 * n} districts …", file=sys.stderr)
+        small, large = city_names(n), city_names(10 * n)
+        build_round(base, root, large)
+        one = build_round(base, root, small[:1])
+        paths_n = build_round(base, root, small)
+
+        # per workbook, in this process (CPU)
+        per = len(paths_n)
+        t_calamine = cpu(lambda: floor_calamine(paths_n)) / per
+        t_lxml = cpu(lambda: floor_lxml(paths_n)) / per
+        city_table = table_for_city(base, small[0])
+        t_collect = cpu(lambda: collect(city_table, root / "returns" / small[0])) / len(one)
+
+        # whole commands, in a child process (CPU of the child, peak RSS)
+        set_one, set_n, set_10n = folder_of(root, small[:1]), folder_of(root, small), folder_of(root, large)
+        c_one, rss_one = child(["consolidate", str(set_one / small[0]), "--out", str(root / "o1.xlsx")])
+        c_n, rss_n = child(["consolidate", str(set_n), "--by-city", "--out", str(root / "on")])
+        c_10n, rss_10n = child(["consolidate", str(set_10n), "--by-city", "--out", str(root / "o10n")])
+        files_n, files_10n = len(list(set_n.rglob("*.xlsx"))), len(list(set_10n.rglob("*.xlsx")))
+
+        bare, ours = startup()
+        t_tpl, t_bare, n_tpl = templates_vs_xlsxwriter(city_table, root)
+
+    ms = lambda s: f"{s * 1000:.1f}"  # noqa: E731
+    rows += [
+        ("floor: python-calamine, every value (ms/workbook)", ms(t_calamine)),
+        ("floor: zipfile + lxml, every fact (ms/workbook)", ms(t_lxml)),
+        ("collect, one district (ms/workbook)", f"{ms(t_collect)}  = {t_collect / t_lxml:.2f}× lxml, "
+                                                  f"{t_collect / t_calamine:.2f}× calamine"),
+        (f"consolidate command, 1 district, {len(one)} files (ms/workbook, incl. start-up and scorecard)",
+         ms(c_one / len(one))),
+        (f"--by-city, {n} districts, {files_n} files (ms/workbook)", ms(c_n / files_n)),
+        (f"--by-city, {10 * n} districts, {files_10n} files (ms/workbook)",
+         f"{ms(c_10n / files_10n)}  = {(c_10n / files_10n) / (c_n / files_n):.2f}× the {n}-district figure"),
+        (f"peak RSS: 1 district / {n} / {10 * n} districts (MB)", f"{rss_one:.0f} / {rss_n:.0f} / {rss_10n:.0f}"),
+        ("start-up: jieshui-xl --help vs python -c pass (ms)", f"{ms(ours)} vs {ms(bare)} = {ours / bare:.2f}×"),
+        (f"templates: {n_tpl} workbooks vs bare xlsxwriter, same cells (ms/workbook)",
+         f"{ms(t_tpl / n_tpl)} vs {ms(t_bare / n_tpl)} = {t_tpl / t_bare:.2f}×"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ city its workbooks name, for districts that share one returns folder.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -34,11 +35,11 @@ from .load import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC, FileTooLarge, NotRegu
 from .merge import DUPLICATE, REJECTED, SKIPPED, Outcome, merge
 from .read import read_returned
 
-__all__ = ["collect", "collect_by_city", "CitySplit", "Progress", "Limits"]
+__all__ = ["collect", "collect_by_city", "identify_file", "CitySplit", "Progress", "Limits"]
 
 Progress = Callable[[int, int, str], None]
 EML_SUFFIX = ".eml"
-UNREADABLE_REASON = "已收到，无法读取"
+UNREADABLE_REASON = "已收到，无法读取"      # = status.UNREADABLE_TEXT (status reads it off the reason)
 
 
 class _Run:
@@ -134,6 +135,7 @@ class _Run:
             _unit_in_name(self.table, o.name)
         if o.submission.unit:
             o.submission.reason = f"{UNREADABLE_REASON}：{o.submission.reason}"
+            o.report.findings = [dataclasses.replace(f, unit=f.unit or o.submission.unit) for f in o.report]
 
     def duplicate(self, source: Source, kept: Outcome) -> None:
         o = Outcome(Submission(file=source.name, unit=kept.submission.unit, status=DUPLICATE,
@@ -262,3 +264,18 @@ def collect_by_city(table: TaskTable, folder: str | Path, table_for: Callable[[s
         city_table = table_for(city)
         collections[city] = merge(outcomes, Collection(year=city_table.year, city=city))
     return CitySplit(collections, findings, run.workbooks)
+
+
+def identify_file(path: str | Path, limits: Limits | None = None) -> Identity | None:
+    """The identity of the workbook file at ``path`` as consolidation reads it (bounded, any format);
+    None when it is not a collection workbook or cannot be read.  Used by mail and the demo, so a
+    workbook is recognised the same way everywhere."""
+    limits = limits or Limits()
+    path = Path(path)
+    try:
+        source = Source(path.name, read_file(path, limits.file_bytes), None)
+    except (OSError, FileTooLarge, NotRegular):
+        return None
+    with tempfile.TemporaryDirectory(prefix="jieshui-collect-") as tmp:
+        book = open_book(source, Path(tmp), 0, Report(), limits)
+    return None if book is None else book.identity()

@@ -64,6 +64,7 @@ class Book:
     names_from_identity: bool = False               # the format's names cannot be read (.xlsb)
     formulas_known: bool = True                     # False: formula cells read as plain values (.xls, .xlsb)
     max_name_cells: int = 10_000
+    _places: dict[str, Place | None] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -79,7 +80,9 @@ class Book:
         return list(self.sheets)
 
     def locate(self, name: str) -> Place | None:
-        return resolve(self.names, self.sheets, name, self.max_name_cells)
+        if name not in self._places:
+            self._places[name] = resolve(self.names, self.sheets, name, self.max_name_cells)
+        return self._places[name]
 
     def cell(self, sheet: str, coord: str) -> tuple[Typed, str | None]:
         """(cached value with its number format, formula text or None) of one cell."""

@@ -49,10 +49,13 @@ def _attr(el, name: str) -> str | None:
     return None
 
 
-def iter_elements(stream: IO[bytes], deadline: Deadline, events=("end",)) -> Iterator[tuple[str, object]]:
-    """(event, element) of a streamed XML part, hardened; the caller clears what it has used."""
-    context = etree.iterparse(stream, events=events, resolve_entities=False, no_network=True, load_dtd=False,
-                              huge_tree=False, remove_comments=True, remove_pis=True)
+def iter_elements(stream: IO[bytes], deadline: Deadline, events=("end",), tags=None
+                  ) -> Iterator[tuple[str, object]]:
+    """(event, element) of a streamed XML part, hardened; the caller clears what it has used.
+    ``tags`` (local names) limits what is yielded, in any namespace."""
+    tag = None if tags is None else ["{*}" + t for t in tags]
+    context = etree.iterparse(stream, events=events, tag=tag, resolve_entities=False, no_network=True,
+                              load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
     for n, (event, el) in enumerate(context):
         if n % _CHECK_EVERY == 0:
             deadline.check()
@@ -176,8 +179,8 @@ def _styles(pkg: _Package, part: str | None) -> list[str]:
     if root is None:
         return []
     custom = {}
-    formats = []
-    for el in root.iter():
+    formats: list[str] = []
+    for el in root.iter("{*}numFmt", "{*}cellXfs"):
         tag = local(el.tag)
         if tag == "numFmt" and el.get("numFmtId", "").isdigit():
             custom[int(el.get("numFmtId"))] = el.get("formatCode") or "General"
@@ -213,20 +216,14 @@ class _SheetReader:
 
     def __init__(self, ctx: "_Context", sheet: Sheet):
         self.ctx, self.sheet = ctx, sheet
-        self.row, self.col = 0, 0
+        self.row, self.col, self.row_el = 0, 0, None
         self.shared: dict[str, tuple[str, str]] = {}      # si -> (master formula, master cell)
 
     def read(self, stream: IO[bytes]) -> None:
-        for event, el in iter_elements(stream, self.ctx.deadline, events=("start", "end")):
+        for _, el in iter_elements(stream, self.ctx.deadline, tags=("c", "row", "sheetProtection")):
             tag = local(el.tag)
-            if event == "start":
-                if tag == "row":
-                    self.row = int(el.get("r") or self.row + 1)
-                    self.col = 0
-                continue
             if tag == "c":
                 self.cell(el)
-                el.clear()
             elif tag == "row":
                 el.clear()
                 while el.getprevious() is not None:
@@ -238,20 +235,26 @@ class _SheetReader:
 
     def cell(self, el) -> None:
         self.ctx.count()
-        coord = el.get("r")
-        if coord:
-            self.col = column_index(coord.rstrip("0123456789"))
-        else:
-            self.col += 1
-            coord = f"{column_letter(self.col)}{self.row}"
+        coord = el.get("r") or self.position(el)
         value, formula = self.content(el, coord)
+        style = el.get("s")
+        el.clear()
         if value is None and formula is None:
             return
-        fmt = self.ctx.format(el.get("s"))
+        fmt = self.ctx.format(style)
         if isinstance(value, float | int) and not isinstance(value, bool) and is_date_format(fmt) \
                 and 0 <= value <= _MAX_SERIAL:
             value = from_serial(value, self.ctx.date1904)
         self.sheet.cells[coord] = Cell(value, fmt, formula)
+
+    def position(self, el) -> str:
+        """The coordinate of a cell written without one: its row's number, the next column."""
+        row = el.getparent()
+        if row is not self.row_el:
+            self.row_el, self.col = row, 0
+            self.row = int(row.get("r")) if row is not None and (row.get("r") or "").isdigit() else self.row + 1
+        self.col += 1
+        return f"{column_letter(self.col)}{self.row}"
 
     def content(self, el, coord: str):
         kind = el.get("t") or "n"
