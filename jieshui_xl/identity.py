@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import __version__
 
-__all__ = ["META_SHEET", "MAGIC", "Identity", "read_identity", "read_identity_file", "parse_identity",
+__all__ = ["META_SHEET", "MAGIC", "Identity", "read_identity", "parse_identity",
            "PROPERTY_PREFIX", "literal_digest"]
 
 META_SHEET = "_jieshui"
@@ -113,15 +113,3 @@ def parse_identity(rows, properties: dict) -> Identity | None:
                     fingerprint=data.get("fingerprint", ""), generated_at=data.get("generated_at", ""),
                     package_version=data.get("package_version", ""), cells=cells,
                     literals={k: frozenset(v) for k, v in literals.items()})
-
-
-def read_identity_file(path) -> Identity | None:
-    """Identity of the workbook file at ``path`` (opened read-only); None when it carries none.
-    Raises whatever openpyxl raises for a file it cannot open."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return read_identity(wb)
-    finally:
-        wb.close()

@@ -20,7 +20,7 @@ from jieshui_xl.cli import main
 from jieshui_xl.collect import collect
 from jieshui_xl.compute import STATUS_LABELS, VERDICTS, compute
 from jieshui_xl.fill import fill_workbook
-from jieshui_xl.identity import read_identity_file
+from jieshui_xl.collect import identify_file
 from jieshui_xl.overview import FILES_SHEET, FINDINGS_SHEET, SUMMARY_SHEET, write_overview
 from jieshui_xl.spec import load_task_table
 from jieshui_xl.template import write_templates
@@ -60,7 +60,7 @@ def round_(tmp_path_factory):
         table = load_task_table(city=city)
         values = _values(table, city)
         for path in write_templates(table, root / "templates" / city):
-            unit = read_identity_file(path).unit
+            unit = identify_file(path).unit
             if unit == LATE.get(city):
                 continue
             n += 1

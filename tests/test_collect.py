@@ -469,10 +469,10 @@ def test_a_blank_workbook_sent_back_is_rejected_with_a_finding(table, tmp_path):
     """A department that returns the workbook without filling anything: rejected, reminded."""
     from jieshui_xl.collect import collect
     from jieshui_xl.fill import fill_workbook
-    from jieshui_xl.identity import read_identity_file
+    from jieshui_xl.collect import identify_file
     from jieshui_xl.template import write_templates
 
-    paths = {read_identity_file(p).unit: p for p in write_templates(table, tmp_path / "t")}
+    paths = {identify_file(p).unit: p for p in write_templates(table, tmp_path / "t")}
     returns = tmp_path / "returns"
     returns.mkdir()
     (returns / "空表.xlsx").write_bytes(paths["区财政局"].read_bytes())

@@ -98,11 +98,11 @@ def test_percent_fraction_warning_names_the_likely_percentage(table, items):
 
 @pytest.fixture(scope="module")
 def templates(table, tmp_path_factory):
-    from jieshui_xl.identity import read_identity_file
+    from jieshui_xl.collect import identify_file
     from jieshui_xl.template import write_templates
 
     paths = write_templates(table, tmp_path_factory.mktemp("tpl"))
-    return {read_identity_file(p).unit: p for p in paths}
+    return {identify_file(p).unit: p for p in paths}
 
 
 def test_huge_values_are_findings_not_a_crash(table, templates, tmp_path):

@@ -217,3 +217,23 @@ def test_peak_memory_stays_bounded_on_hostile_files(table, good_round, tmp_path)
                                  capture_output=True, text=True, check=True).stdout)
     assert peak_kb < 300 * 1024, f"peak {peak_kb / 1024:.0f} MB"
     assert (out / "s.xlsx").exists()
+
+
+def test_a_received_but_unreadable_return_is_never_reported_missing(table, good_round, tmp_path):
+    """Status, console and reminders name the unit as 已收到，无法读取 (rejected), not 未报送."""
+    from click.testing import CliRunner
+
+    from jieshui_xl.cli import main
+    from jieshui_xl.mail import reminders_for
+
+    def bomb(src, target):
+        members = _members(src)
+        sheet = _data_sheet(members)
+        members[sheet] = members[sheet].replace(b"</worksheet>", b" " * (60 * 2**20) + b"</worksheet>")
+        _write(target, list(members.items()))
+    got, target = _round_with(table, good_round, tmp_path, "附件1.xlsx", bomb)
+    unit = table.items[ITEM].reporter
+    result = CliRunner().invoke(main, ["status", str(target.parent)])
+    assert result.exit_code == 0 and f"{unit}：已收到，无法读取" in result.output
+    reminder = reminders_for(table, got)[unit]
+    assert reminder.status == "rejected" and any(f.file == target.name for f in reminder.findings)

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from jieshui_xl.cli import main
-from jieshui_xl.identity import read_identity_file
+from jieshui_xl.collect import identify_file
 from jieshui_xl.libreoffice import soffice_path
 from jieshui_xl.template import write_templates
 from test_compute import EXPECTED
@@ -40,7 +40,7 @@ def filled_in_libreoffice(table, tmp_path_factory):
     root = tmp_path_factory.mktemp("uno")
     jobs = []
     for path in write_templates(table, root / "templates"):
-        unit = read_identity_file(path).unit
+        unit = identify_file(path).unit
         fmt = "ods" if unit == "区财政局" else "xlsx"
         entries = [[n, r, v.isoformat() if isinstance(v, dt.date) else v] for n, r, v in _entries(table, unit)]
         if unit == table.items["reclaimed_rate_prev_pct"].reporter:
