@@ -153,6 +153,8 @@ class _Reader:
         elif tag == "table-row":
             self.end_row(_repeat(el, "number-rows-repeated"))
             el.clear()
+            while el.getprevious() is not None:
+                del el.getparent()[0]
         elif tag == "table-properties" and (el.get(_odf("table", "display")) or "").lower() == "false":
             parent = el.getparent()
             if parent is not None and parent.get(_odf("style", "name")):
