@@ -94,3 +94,94 @@ def _same(cell_value, wanted) -> bool:
     if isinstance(wanted, (int, float)) and isinstance(cell_value, (int, float)):
         return float(cell_value) == float(wanted)
     return cell_value is not None and str(cell_value).strip() == str(wanted)
+
+
+# ---------------------------------------------------------------------------------------------
+# A task table written from readable literals (as pyxform's tests write forms)
+# ---------------------------------------------------------------------------------------------
+
+def parse_literal(text: str) -> list[list]:
+    """Rows of a ``| a | b |`` table (first row: the header); blank cells are None, digits numbers."""
+    rows = []
+    for line in text.strip().splitlines():
+        line = line.strip()
+        if not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows.append([_typed(c) for c in cells])
+    return rows
+
+
+def _typed(text: str):
+    if text == "":
+        return None
+    try:
+        return int(text) if text.lstrip("-").isdigit() else float(text) if text.replace(".", "", 1).isdigit() else text
+    except ValueError:
+        return text
+
+
+def literal_table(path: str | Path, sheets: dict[str, str]) -> Path:
+    """Write a task table whose sheets are the given literal tables (sheet name -> ``| … |`` text)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, text in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in parse_literal(text):
+            ws.append(row)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+# Three items, two indicators, one check, one checklist task: small enough to read at a glance.
+SMALL_TABLE = {
+    "参数": """
+        | 代码          | 名称     | 单位 | 适用年度 | 值      |
+        | city          | 城市     |      |          | 测试区  |
+        | title         | 创建目标 |      |          | 节水型城市 |
+        | period_year   | 考核年度 | 年   |          | 2024    |
+        | table_version | 版本     |      |          | t1      |
+    """,
+    "单位": """
+        | 单位名称 | 电子邮箱 | 简称代码 |
+        | 甲局     |          | jia      |
+        | 乙局     |          | yi       |
+    """,
+    "指标": """
+        | 序号 | 目标 | 指标       | 指标释义 | 指标类型 | 具体要求 | 牵头单位 | 责任单位 | 代码 | 结果单位 | 小数位 | 目标值 | 计算公式                     | 达标规则                  | 备注公式 | 表格 | 行公式 | 行规则 |
+        | 1    | 一   | 绿地比例   | 绿地÷总面积 | 导向指标 | 不低于40% | 甲局 |  | A01  | %  | 1 | 40 | green_km2/total_km2*100 | value_A01>=target_A01 |  |  |  |  |
+        | 2    | 一   | 漏水率     | 漏水÷供水 | 底线指标 | 不高于10% | 乙局 |  | A02  | %  | 2 | 10 | leak_wm3/supply_wm3*100 | value_A02<=target_A02 |  |  |  |  |
+    """,
+    "计算项": """
+        | 代码 | 名称 | 所属指标 | 单位 | 公式 |
+    """,
+    "数据项": """
+        | 代码      | 数据项   | 单位 | 类型 | 下限 | 下限类型 | 上限 | 必填 | 填报单位 | 填报说明 |
+        | green_km2 | 绿地面积 | km²  | 小数 | 0    | ≥        |      | 是   | 甲局     |          |
+        | total_km2 | 总面积   | km²  | 小数 | 0    | >        |      | 是   | 甲局     |          |
+        | supply_wm3 | 供水量  | 万m³ | 小数 | 0    | >        |      | 是   | 乙局     |          |
+        | leak_wm3  | 漏水量   | 万m³ | 小数 | 0    | ≥        |      | 是   | 乙局     |          |
+    """,
+    "表格列": """
+        | 表格 | 行数 | 代码 | 列名 | 单位 | 类型 | 下限 | 下限类型 | 上限 | 填报单位 | 填报说明 |
+    """,
+    "任务": """
+        | 序号 | 类别 | 任务名称     | 任务内容         | 牵头单位 | 责任单位 | 关联指标 |
+        | 1    | 基础 | 编制节水规划 | 编制并报批规划   | 甲局     |          |          |
+        | 2    | 指标 | 绿地         | 提高绿地比例     | 甲局     |          | A01      |
+    """,
+    "一致性检查": """
+        | 代码           | 规则                 | 严重程度 | 提示               |
+        | chk_leak_le_supply | leak_wm3<=supply_wm3 | 错误 | 漏水量不应大于供水量 |
+    """,
+    "选项": """
+        | 列表     | 值     | 次序 |
+        | 是否     | 是     | 1    |
+        | 是否     | 否     | 2    |
+        | 任务状态 | 已完成 | 3    |
+        | 任务状态 | 推进中 | 2    |
+        | 任务状态 | 未启动 | 1    |
+    """,
+}
