@@ -181,7 +181,9 @@ def _reject(o: Outcome) -> None:
 
 def _wrong_city(o: Outcome, table: TaskTable, ident: Identity) -> None:
     """A workbook of another city: only that is reported (its data is not this round's)."""
-    code, kw = check_city(table, ident)
+    problem = check_city(table, ident)
+    assert problem is not None
+    code, kw = problem
     o.report = Report()
     o.report.add(code, unit=ident.unit, file=o.name, **kw)
     o.returned = None

@@ -121,7 +121,7 @@ class _Reader:
         self.hidden_styles: set[str] = set()
         self.sheet: Sheet | None = None
         self.row, self.col, self.cells = 0, 0, 0
-        self.row_cells: list[tuple[int, int, Cell]] = []
+        self.row_cells: list[tuple[int, Cell]] = []
 
     def count(self, n: int) -> None:
         self.cells += n
@@ -190,7 +190,8 @@ class _Reader:
 
 def _meta(container: Container):
     member = container.find("meta.xml")
-    props, modified = {}, None
+    props: dict[str, str] = {}
+    modified = None
     if member is None:
         return props, modified
     from lxml import etree

@@ -9,7 +9,7 @@ from typing import Callable
 from ..data import CellValue, TaskAnswer
 from ..findings import WARNING, Report
 from ..identity import Identity
-from ..spec import Item, Table, Task, TaskTable
+from ..spec import Column, Item, Table, Task, TaskTable
 from ..workbook_names import Place, parse_reference
 from .values import Parsed, Typed, parse_choice, parse_item, parse_text, show
 
@@ -124,7 +124,7 @@ def read_source(r: Reader, item: Item) -> str:
     if place is None:
         return ""
     parsed = r.value(place.sheet, place.cells[0], name, label, lambda t: parse_text(item, t))
-    return parsed.value or ""
+    return str(parsed.value or "")
 
 
 def read_item(r: Reader, item: Item) -> CellValue | None:
@@ -165,7 +165,7 @@ def table_title(table: TaskTable, tbl: Table) -> str:
     return f"表格{tbl.code}"
 
 
-def _row(r: Reader, places: list[tuple[Item, Place | None]], i: int, title: str):
+def _row(r: Reader, places: list[tuple[Column, Place | None]], i: int, title: str):
     """(cells accepted, labels missing, labels rejected, anything typed) of row ``i``."""
     cells, missing, rejected, typed = {}, [], [], False
     for col, place in places:
@@ -217,7 +217,7 @@ def _task_part(r: Reader, task: Task, part: str, label: str, parse) -> tuple[str
     if place is None:
         return "", ""
     parsed = r.value(place.sheet, place.cells[0], name, full, parse)
-    return (parsed.value or ""), place.cells[0]
+    return str(parsed.value or ""), place.cells[0]
 
 
 def read_task(r: Reader, task: Task) -> TaskAnswer:
@@ -236,7 +236,7 @@ def read_contact(r: Reader) -> dict[str, str]:
         place = r.place(name, label, severity=WARNING)
         value = ""
         if place is not None:
-            value = r.value(place.sheet, place.cells[0], name, label, lambda t: parse_text(None, t)).value or ""
+            value = str(r.value(place.sheet, place.cells[0], name, label, lambda t: parse_text(None, t)).value or "")
         contact[key] = value
         if required and not value:
             r.add("contact-missing", field=name, label=label,

@@ -242,7 +242,7 @@ def _percent_fraction(item, parsed: Parsed, number_format: str) -> Parsed:
     """A rate in % (never negative) typed as a fraction below 1 (0.172 for 17.2%): accepted as typed,
     with a warning.  Not for signed items (a decline of 0.5% is plausible), nor for anything typed with
     a percent sign or in a percent-formatted cell (the percentage is then explicit)."""
-    if (parsed.value is None or not _is_percent_unit(item.unit) or item.lower is None or item.lower < 0
+    if (not isinstance(parsed.value, float) or not _is_percent_unit(item.unit) or item.lower is None or item.lower < 0
             or not 0 < parsed.value < 1 or "%" in normalize(parsed.raw) or is_percent_format(number_format)):
         return parsed
     note = ("value-percent-fraction", {"parsed": show(parsed.value), "percent": show(_scaled(parsed.value, 100))})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import posixpath
 import re
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 from lxml import etree
 
@@ -50,7 +50,7 @@ def _attr(el, name: str) -> str | None:
 
 
 def iter_elements(stream: IO[bytes], deadline: Deadline, events=("end",), tags=None
-                  ) -> Iterator[tuple[str, object]]:
+                  ) -> Iterator[tuple[str, Any]]:
     """(event, element) of a streamed XML part, hardened; the caller clears what it has used.
     ``tags`` (local names) limits what is yielded, in any namespace."""
     tag = None if tags is None else ["{*}" + t for t in tags]
@@ -96,8 +96,8 @@ class _Package:
         member = self.c.find(name)
         return None if member is None else etree.fromstring(self.c.read(member), xml_parser())
 
-    def rels(self, part: str) -> list[tuple[str, str]]:
-        """(type, target part) of a part's relationships."""
+    def rels(self, part: str) -> list[tuple[str, str, str]]:
+        """(type, target part, id) of a part's relationships."""
         folder, base = posixpath.split(part.lstrip("/"))
         root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
         if root is None:

@@ -81,7 +81,8 @@ def valid_address(text: str) -> bool:
 
 
 def _addresses(values: Iterable[str]) -> tuple[list[str], list[str]]:
-    good, bad = [], []
+    good: list[str] = []
+    bad: list[str] = []
     for v in values:
         (good if valid_address(v) else bad).append(v)
     return good, bad
@@ -126,7 +127,7 @@ def _subject(table, unit: str, reminder: Reminder | None) -> str:
 
 def _past(table) -> bool:
     m = re.fullmatch(r"(\d+)年(\d+)月(\d+)日", _deadline(table))
-    return bool(m) and _dt.date(int(m[1]), int(m[2]), int(m[3])) < _dt.date.today()
+    return m is not None and _dt.date(int(m[1]), int(m[2]), int(m[3])) < _dt.date.today()
 
 
 def _body(table, unit: str, filename: str, reminder: Reminder | None) -> str:
