@@ -1,7 +1,7 @@
 """The bundled task table against its sources, verbatim.
 
 The seed (docs/work_plan_2023_13.txt) and the specification (docs/spec_indicators.md) are parsed
-here, independently of scripts/build_task_table.py, and every indicator, task, unit, data item and
+here, independently of the table itself, and every indicator, task, unit, data item and
 parameter of templates/task_division.xlsx is compared with them.
 
 Normalisation for the attachment table (which the seed holds as a broken-up layout): all whitespace
