@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import importlib.util
 import socket
 from email import policy
 from email.parser import BytesParser
@@ -15,9 +14,9 @@ from click.testing import CliRunner
 
 from jieshui_xl.cli import main
 from jieshui_xl.findings import JieshuiError
-from jieshui_xl.identity import META_SHEET, Identity
 from jieshui_xl.mail import PASSWORD_ENV, build_message, eml_filename, run_mail
 from jieshui_xl.spec import default_task_table_path, load_task_table
+from jieshui_xl.template import write_templates
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
@@ -27,13 +26,6 @@ ADDRESSES = {  # unit -> (To, Cc)
     "区住房城乡建委": ("zjw@qianjiang.example.cn；zjw2@qianjiang.example.cn", ""),
     "区财政局": ("czj@qianjiang.example.cn", ""),
 }
-
-
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ImportError:
-        return False
 
 
 def table_with_addresses(folder: Path, addresses=ADDRESSES, office_email=OFFICE_EMAIL) -> Path:
@@ -59,36 +51,10 @@ def table_with_addresses(folder: Path, addresses=ADDRESSES, office_email=OFFICE_
     return path
 
 
-def template_writer():
-    """``jieshui_xl.template.write_templates`` once that module is there, else None."""
-    try:
-        from jieshui_xl.template import write_templates
-    except ImportError:
-        return None
-    return write_templates
-
-
 def write_unit_workbooks(table, folder: Path) -> list[Path]:
-    """Real collection workbooks where the template module exists; else minimal ones with the identity."""
+    """The round's real collection workbooks."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_templates = template_writer()
-    if write_templates is not None:
-        return list(write_templates(table, folder))
-    paths = []
-    for unit in table.reporting_units():
-        wb = openpyxl.Workbook()
-        wb.active.title = "填报"
-        wb.active["A1"] = f"{unit}填报表"
-        meta = wb.create_sheet(META_SHEET)
-        ident = Identity(unit=unit, unit_code=table.units[unit].code, year=table.year, city=table.city,
-                         table_version=table.version, fingerprint=table.fingerprint)
-        for key, value in ident.rows():
-            meta.append([key, value])
-        meta.sheet_state = "veryHidden"
-        path = folder / f"{table.year}年度{table.city}数据填报表_{unit}.xlsx"
-        wb.save(path)
-        paths.append(path)
-    return paths
+    return list(write_templates(table, folder))
 
 
 @pytest.fixture(scope="module")
@@ -351,12 +317,6 @@ def test_cli_writes_outbox(round_, tmp_path):
 # ---------------------------------------------------------------------------------------------
 
 def test_remind_only_missing_and_rejected(round_, tmp_path, smtp_server):
-    try:
-        from jieshui_xl.collect import collect  # noqa: F401
-    except ImportError:
-        pytest.skip("jieshui_xl.collect (collect()) is not there yet")
-    if template_writer() is None:
-        pytest.skip("jieshui_xl.template is not there yet (needed for real returned workbooks)")
     from conftest import SAMPLE_VALUES
 
     from jieshui_xl.fill import fill_workbook
@@ -392,10 +352,8 @@ def test_remind_only_missing_and_rejected(round_, tmp_path, smtp_server):
 
 def test_a_message_saved_into_the_returns_folder_is_read_back(round_, tmp_path):
     """A department that replies with the workbook: the saved message (.eml) counts as its return."""
-    try:
-        from jieshui_xl.collect import collect
-    except ImportError:
-        pytest.skip("jieshui_xl.collect (collect()) is not there yet")
+    from jieshui_xl.collect import collect
+
     table, templates, paths = round_
     unit = "区水利局"
     workbook = next(p for p in paths if _unit_of(table, p) == unit)

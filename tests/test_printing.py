@@ -65,10 +65,7 @@ def test_a4_landscape_workbook(tmp_path):
 
 @pytest.mark.libreoffice
 def test_real_scorecard_prints_landscape_one_page_wide(tmp_path, table):
-    try:
-        from jieshui_xl.scorecard import write_scorecard
-    except ImportError:
-        pytest.skip("jieshui_xl.scorecard is not there yet")
+    from jieshui_xl.scorecard import write_scorecard
     from conftest import SAMPLE_I15_ROWS, make_collection
 
     from jieshui_xl.compute import compute
