@@ -203,8 +203,8 @@ def test_peak_memory_stays_bounded_on_hostile_files(table, good_round, tmp_path)
     src = paths[table.items[ITEM].reporter]
     members = _members(src)
     sheet = _data_sheet(members)
-    _write(folder / "炸弹.xlsx", [(n, d if n != sheet else d.replace(b"</worksheet>", b" " * (200 * 2**20) + b"</worksheet>"))
-                                  for n, d in members.items()])
+    bomb = members[sheet].replace(b"</worksheet>", b" " * (200 * 2**20) + b"</worksheet>")
+    _write(folder / "炸弹.xlsx", [(n, bomb if n == sheet else d) for n, d in members.items()])
     _write(folder / "远处.xlsx", [(n, d if n != sheet else d.replace(
         b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="1"><v>1</v></c></row></sheetData>'))
         for n, d in members.items()])

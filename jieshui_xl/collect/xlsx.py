@@ -16,7 +16,7 @@ from typing import IO, Any, Iterator
 
 from lxml import etree
 
-from ..workbook_names import column_index, column_letter
+from ..workbook_names import column_letter
 from .book import VISIBLE, Book, Cell, Sheet, Source
 from .container import Container, Deadline
 from .limits import Limits, ReadLimit

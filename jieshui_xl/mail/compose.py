@@ -154,7 +154,8 @@ def _opening(table, unit: str, filename: str, reminder: Reminder | None) -> list
     lines = [f"    你单位报送的《{_form_name(table)}》存在以下问题，有关数据未能采用。请修改后{when}重新报送："]
     problems = [f"{_where(f) + '：' if _where(f) else ''}{f.message}" for f in reminder.findings]
     problems += [r for r in reminder.reasons if not any(r in f.message for f in reminder.findings)]
-    lines += [f"    {n}. {text}" for n, text in enumerate(problems, 1)] or ["    （报送的文件未能采用，请与节水办联系核实。）"]
+    numbered = [f"    {n}. {text}" for n, text in enumerate(problems, 1)]
+    lines += numbered or ["    （报送的文件未能采用，请与节水办联系核实。）"]
     lines.append(f"    请在原表上改正后重新发送；如原表已损坏或版式被改动，可使用本邮件附件中的空白填报表"
                  f"“{filename}”重新填写。")
     return lines
@@ -165,8 +166,8 @@ def _what_to_fill(table, unit: str) -> list[str]:
     parts: list[list[str]] = []
     items, tasks = table.items_of(unit), table.tasks_of(unit)
     if items:
-        parts.append([f"数据项 {len(items)} 项："] + [f"   （{i}）{item.label}" + (f"（{item.unit}）" if item.unit else "")
-                                                   for i, item in enumerate(items, 1)])
+        listed = [f"   （{i}）{item.label}" + (f"（{item.unit}）" if item.unit else "") for i, item in enumerate(items, 1)]
+        parts.append([f"数据项 {len(items)} 项："] + listed)
     for tbl in table.tables_of(unit):
         name = next((ind.name for ind in table.indicators if ind.table == tbl.code), tbl.code)
         cols = "、".join(c.label for c in tbl.columns)

@@ -65,7 +65,8 @@ _VERIFY_TEXT = {                                      # OpenSSL X509_V_ERR_* cod
 
 def _certificate_error(exc: ssl.SSLCertVerificationError, host: str, port: int) -> str:
     code = getattr(exc, "verify_code", None)
-    detail = _VERIFY_TEXT.get(code if isinstance(code, int) else -1) or getattr(exc, "verify_message", None) or exc.reason or str(exc)
+    known = _VERIFY_TEXT.get(code if isinstance(code, int) else -1)
+    detail = known or getattr(exc, "verify_message", None) or exc.reason or str(exc)
     head = f"无法验证 SMTP 服务器 {host}:{port} 的证书（{detail}），为安全起见没有发送"
     if code in (62, 64):
         return (f"{head}。请把 --smtp-host 改为证书上登记的服务器名称（可向信息中心（IT）询问），"
