@@ -166,7 +166,8 @@ def _what_to_fill(table, unit: str) -> list[str]:
     parts: list[list[str]] = []
     items, tasks = table.items_of(unit), table.tasks_of(unit)
     if items:
-        listed = [f"   （{i}）{item.label}" + (f"（{item.unit}）" if item.unit else "") for i, item in enumerate(items, 1)]
+        listed = [f"   （{i}）{item.label}" + (f"（{item.unit}）" if item.unit else "")
+                  for i, item in enumerate(items, 1)]
         parts.append([f"数据项 {len(items)} 项："] + listed)
     for tbl in table.tables_of(unit):
         name = next((ind.name for ind in table.indicators if ind.table == tbl.code), tbl.code)
