@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .data import Collection
+from .display import show
 from .findings import Report
 from .formula import ExcelError, Formula, parse
 from .spec import Indicator, Table, TaskTable
@@ -293,7 +294,7 @@ def _check_findings(table: TaskTable, collection: Collection, checks: dict, repo
         if checks[chk.code]:
             continue
         items = sorted(table.items_used(chk.rule))
-        values = "，".join(f"{table.items[i].label}={_show(collection.value(i))}" for i in items)
+        values = "，".join(f"{table.items[i].label}={show(collection.value(i))}" for i in items)
         units = "、".join(dict.fromkeys(table.items[i].reporter for i in items))
         report.add("check-failed" if chk.severity == "error" else "check-warning", unit=units,
                    field=",".join(items), value=chk.code, detail=chk.message, values=values,
@@ -313,12 +314,6 @@ def _round_findings(table: TaskTable, collection: Collection, tasks: list, repor
             report.add("task-status-missing", unit=unit, task=tr.task.seq, title=tr.task.title,
                        field=tr.task.name("status"), file=answer.file if answer else None,
                        cell=answer.cell if answer else None, value=answer.status if answer else None)
-
-
-def _show(value) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def _task(table: TaskTable, collection: Collection, task) -> TaskResult:

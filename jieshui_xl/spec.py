@@ -20,6 +20,7 @@ from typing import Iterable
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from .display import show
 from .findings import Report, TaskTableError
 from .formula import Formula, FormulaSyntaxError, NAME_PATTERN, looks_like_cell_reference, parse
 
@@ -84,9 +85,9 @@ class Item:
         """The bounds in words (Chinese), e.g. “大于0的整数”."""
         parts = []
         if self.lower is not None:
-            parts.append(("≥" if self.lower_inclusive else ">") + _fmt(self.lower))
+            parts.append(("≥" if self.lower_inclusive else ">") + show(self.lower))
         if self.upper is not None:
-            parts.append("≤" + _fmt(self.upper))
+            parts.append("≤" + show(self.upper))
         kind = {"integer": "整数", "decimal": "数字"}.get(self.type, "")
         return ("、".join(parts) + "的" if parts else "") + kind
 
@@ -328,10 +329,6 @@ class TaskTable:
 
 def _split_addresses(text: str) -> list[str]:
     return [a.strip() for a in re.split(r"[;；,，\s]+", text or "") if a.strip()]
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 def _is_formula_name(name: str, underscore: bool = True) -> bool:
