@@ -9,18 +9,28 @@ pointed when the workbook was generated, so a moved input cell can be reported.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 from dataclasses import dataclass, field
 
 from . import __version__
 
-__all__ = ["META_SHEET", "MAGIC", "Identity", "read_identity", "read_identity_file", "PROPERTY_PREFIX"]
+__all__ = ["META_SHEET", "MAGIC", "Identity", "read_identity", "read_identity_file", "PROPERTY_PREFIX",
+           "identity_check"]
 
 META_SHEET = "_jieshui"
 MAGIC = "jieshui_xl collection workbook"
 PROPERTY_PREFIX = "jieshui_"
 CELL_PREFIX = "cell:"
 _KEYS = ("magic", "unit", "unit_code", "year", "city", "table_version", "fingerprint", "generated_at",
-         "package_version")
+         "package_version", "check")
+CHECK_LENGTH = 16
+
+
+def identity_check(unit: str, year: int | str, city: str, table_version: str, fingerprint: str,
+                   generated_at: str) -> str:
+    """A check value over the identity (not a secret: it detects an edited identity, not a forger)."""
+    text = "|".join(str(v) for v in (unit, year, city, table_version, fingerprint, generated_at))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:CHECK_LENGTH]
 
 
 @dataclass
@@ -34,6 +44,11 @@ class Identity:
     generated_at: str = ""
     package_version: str = __version__
     cells: dict[str, str] = field(default_factory=dict)   # defined name -> "'sheet'!$D$12"
+    check: str = ""         # as read: the check value the workbook carries ("" from older generators)
+
+    def expected_check(self) -> str:
+        return identity_check(self.unit, self.year, self.city, self.table_version, self.fingerprint,
+                              self.generated_at)
 
     def properties(self) -> dict[str, str]:
         """Custom document properties (all text)."""
@@ -44,10 +59,12 @@ class Identity:
             [(CELL_PREFIX + name, ref) for name, ref in self.cells.items()]
 
     def _fields(self) -> dict[str, object]:
+        if not self.generated_at:          # fixed once, so the sheet and the properties agree
+            self.generated_at = _dt.datetime.now().isoformat(timespec="seconds")
         return {"magic": MAGIC, "unit": self.unit, "unit_code": self.unit_code, "year": self.year,
                 "city": self.city, "table_version": self.table_version, "fingerprint": self.fingerprint,
-                "generated_at": self.generated_at or _dt.datetime.now().isoformat(timespec="seconds"),
-                "package_version": self.package_version}
+                "generated_at": self.generated_at, "package_version": self.package_version,
+                "check": self.expected_check()}
 
 
 def read_identity(wb) -> Identity | None:
@@ -75,7 +92,7 @@ def read_identity(wb) -> Identity | None:
     return Identity(unit=data["unit"], unit_code=data.get("unit_code", ""), year=year,
                     city=data.get("city", ""), table_version=data.get("table_version", ""),
                     fingerprint=data.get("fingerprint", ""), generated_at=data.get("generated_at", ""),
-                    package_version=data.get("package_version", ""), cells=cells)
+                    package_version=data.get("package_version", ""), cells=cells, check=data.get("check", ""))
 
 
 def read_identity_file(path) -> Identity | None:
