@@ -18,9 +18,9 @@ from . import __version__
 from .collect import CitySplit, Progress, collect_by_city
 from .compute import Result, compute
 from .data import Collection
-from .eml import safe_filename
-from .findings import Finding, JieshuiError
+from .findings import Finding, JieshuiError, finding
 from .outputs import write_json
+from .paths import inside, refuse_outputs_over_inputs, safe_name
 from .report import scorecard_json
 from .scorecard import write_scorecard
 from .spec import TaskTable, load_task_table
@@ -31,7 +31,7 @@ __all__ = ["CityRound", "ByCity", "consolidate_by_city", "consolidate_city", "ov
 
 def scorecard_name(year: int, city: str) -> str:
     """The stem of a city's scorecard (as the demo names it)."""
-    return f"{year}年{city}节水型城市评分表"
+    return safe_name(f"{year}年{city}节水型城市评分表")
 
 
 def overview_name(year: int) -> str:
@@ -71,7 +71,7 @@ def _folder_names(cities: list[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     taken: set[str] = set()
     for city in cities:
-        base = safe_filename(city)
+        base = safe_name(city)
         name, n = base, 1
         while name.casefold() in taken:
             n += 1
@@ -86,11 +86,16 @@ def table_for_city(base: TaskTable, city: str) -> TaskTable:
     return dataclasses.replace(base, city=city, params={**base.params, "city": city})
 
 
+def _cleaned_city_findings(rounds: list[CityRound], dirs: dict[str, str]) -> list[Finding]:
+    """A city whose recorded name is no safe folder name: each of its files named in a finding."""
+    return [finding("city-name-cleaned", file=s.file, unit=s.unit, value=r.city, folder=dirs[r.city])
+            for r in rounds if dirs[r.city] != r.city for s in r.collection.submissions]
+
+
 def consolidate_city(table: TaskTable, collection: Collection, out_dir: Path, dirname: str) -> CityRound:
     """One city's round from its Collection: compute, its scorecard and JSON under out_dir/dirname."""
     result = compute(table, collection)
-    stem = scorecard_name(table.year, safe_filename(table.city))
-    scorecard = out_dir / dirname / f"{stem}.xlsx"
+    scorecard = inside(out_dir, dirname, scorecard_name(table.year, table.city) + ".xlsx")
     json_path = scorecard.with_suffix(".json")
     write_scorecard(table, collection, result, scorecard)
     data = scorecard_json(table, collection, result)
@@ -150,11 +155,13 @@ def consolidate_by_city(folder: str | Path, out_dir: str | Path, task_table=None
     if not found.cities:
         raise _no_city(folder, found)
     dirs = _folder_names(found.cities)
+    refuse_outputs_over_inputs([out_dir / d for d in dirs.values()], returns=folder)
     rounds = [consolidate_city(table_for(city), found.collections[city], out_dir, dirs[city])
               for city in found.cities]
-    data = overview_json(base.year, rounds, found.findings, out_dir)
+    findings = found.findings + _cleaned_city_findings(rounds, dirs)
+    data = overview_json(base.year, rounds, findings, out_dir)
     stem = overview_name(base.year)
     xlsx, json_path = out_dir / f"{stem}.xlsx", out_dir / f"{stem}.json"
     write_overview(data, xlsx)
     write_json(json_path, data)
-    return ByCity(base.year, rounds, found.findings, xlsx, json_path, data)
+    return ByCity(base.year, rounds, findings, xlsx, json_path, data)

@@ -14,6 +14,13 @@ TASK_TABLE_HELP = "任务分工表路径（默认：随程序提供的 templates
 YEAR_HELP = "考核年度（默认：任务分工表“参数”中的 period_year）"
 
 
+def _refuse(outputs, inputs=(), returns=None):
+    """Inputs are read-only: refuse an output inside the returns folder or over an input."""
+    from .paths import refuse_outputs_over_inputs
+
+    refuse_outputs_over_inputs(outputs, inputs, returns)
+
+
 def _table(task_table, year, city=None):
     from .spec import load_task_table
 
@@ -54,6 +61,7 @@ def main():
               help="输出文件夹（不存在时自动创建）")
 def templates(task_table, year, city, out_dir):
     """为每个填报单位生成一份填报表（.xlsx）。"""
+    _refuse([out_dir], [task_table])
     table = _table(task_table, year, city)
     from .template import write_templates
 
@@ -105,6 +113,7 @@ def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city):
       --out 输出文件夹/区县名称/<年度>年<区县>节水型城市评分表.xlsx（及 .json）
       --out 输出文件夹/<年度>年各区县节水型城市评分汇总.xlsx（及 .json）
     """
+    _refuse([out_file, json_file], [task_table], returns=folder)
     if by_city:
         return _consolidate_by_city(ctx, folder, task_table, year, out_file, json_file)
     out_param = next(p for p in ctx.command.params if p.name == "out_file")
@@ -165,6 +174,7 @@ def status(folder, task_table, year, json_file):
     from .outputs import write_json
     from .status import status_json, unit_label
 
+    _refuse([json_file], [task_table], returns=folder)
     table, collection = _collect(folder, task_table, year)
     data = status_json(table, collection)
     for unit in data["units"]:
@@ -205,6 +215,7 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
     """
     from .mail import run_mail
 
+    _refuse([outbox], [task_table, templates_dir], returns=returned_dir)
     table = _table(task_table, year)
     run_mail(table, Path(templates_dir), Path(outbox), returned_dir=returned_dir and Path(returned_dir),
              send=send, smtp_host=smtp_host, smtp_port=smtp_port, starttls=starttls, use_ssl=use_ssl,
@@ -218,6 +229,7 @@ def print_(workbook, out_file):
     """用 LibreOffice 把工作簿（如评分表）转换为 PDF，便于打印。"""
     from .printing import print_pdf
 
+    _refuse([out_file or Path(workbook).with_suffix(".pdf")], [workbook])
     pdf = print_pdf(Path(workbook), Path(out_file) if out_file else None)
     click.echo(f"PDF：{pdf.resolve()}")
 

@@ -105,22 +105,23 @@ def simulate_returns(table: TaskTable, templates_dir: Path, folder: Path, files=
                      task_table: Path | None = None, start: _dt.datetime | None = None) -> Path:
     """Fill one workbook per demo file into ``folder`` (the demo's own folder, rebuilt each run).
 
-    Each file is saved an hour after the previous one, from ``start`` (default: 10 January of the
-    year after the round); an Office lock file is left behind, as Excel does.
+    Each file is saved a minute after the previous one, from ``start`` (default: as many minutes ago
+    as there are files, so every save is after the templates were generated and none is in the
+    future); an Office lock file is left behind, as Excel does.
     """
     files = read_demo_rows() if files is None else files
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     forms = {table.year: _templates_by_unit(sorted(Path(templates_dir).glob("*.xlsx")))}
-    start = start or _dt.datetime(table.year + 1, 1, 10, 9, 0, tzinfo=_dt.timezone.utc)
+    start = start or _dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(minutes=len(files) + 1)
     with tempfile.TemporaryDirectory(prefix="jieshui-demo-") as tmp:
         for n, ((name, unit, year), entries) in enumerate(files.items()):
             year = year or table.year
             if year not in forms:
                 other = load_task_table(task_table, year=year)
                 forms[year] = _templates_by_unit(_write_templates(other, Path(tmp) / str(year)))
-            fill_workbook(forms[year][unit], folder / name, entries, modified=start + _dt.timedelta(hours=n))
+            fill_workbook(forms[year][unit], folder / name, entries, modified=start + _dt.timedelta(minutes=n))
     (folder / f"~${next(iter(files))[0]}").write_bytes(b"\x00" * 162)   # an Office lock file left behind
     return folder
 

@@ -10,15 +10,15 @@ checks that once more on the resolved path before it writes.
 from __future__ import annotations
 
 import re
-import unicodedata
 from email import policy
-from email.header import decode_header, make_header
+from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
 from pathlib import Path
 
 from .findings import JieshuiError
 from .outputs import write_bytes
+from .paths import safe_filename as _safe_filename
 
 __all__ = ["WORKBOOK_EXTENSIONS", "workbook_attachments", "extract_workbooks", "safe_filename"]
 
@@ -32,54 +32,68 @@ _MIME_EXTENSIONS = {
     "application/vnd.oasis.opendocument.spreadsheet": ".ods",
 }
 
-DEFAULT_STEM = "附件"
-_RESERVED_CHARS = set('<>:"/\\|?*')
-_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
-_MAX_STEM_BYTES = 180     # file systems allow 255 bytes; leave room for " (99)" and the extension
+_CHINESE_CHARSETS = ("utf-8", "gb18030")      # GBK is a subset of GB18030; Big5 mail is rare here
+
+
+def _decode_bytes(raw: bytes) -> str:
+    for charset in _CHINESE_CHARSETS:
+        try:
+            return raw.decode(charset)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _decode_name(name: str) -> str:
-    """Decode what header parsing leaves behind: encoded words and raw 8-bit (GBK / UTF-8) bytes."""
+    """Decode what header parsing leaves behind: encoded words (RFC 2047, also inside an RFC 2231
+    value, as some Chinese mail clients write them) and raw 8-bit GBK/GB18030/UTF-8 bytes."""
     if any("\udc80" <= ch <= "\udcff" for ch in name):          # undecodable bytes (surrogateescape)
-        raw = name.encode("utf-8", "surrogateescape")
-        for charset in ("utf-8", "gb18030"):
-            try:
-                name = raw.decode(charset)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            name = raw.decode("utf-8", "replace")
+        name = _decode_bytes(name.encode("utf-8", "surrogateescape"))
     if "=?" in name and "?=" in name:
         try:
-            name = str(make_header(decode_header(name)))
+            parts = decode_header(name)
+            name = "".join(_decode_part(text, charset) for text, charset in parts)
         except (LookupError, ValueError, UnicodeDecodeError):
             pass
     return name
 
 
+def _decode_part(text, charset: str | None) -> str:
+    if isinstance(text, str):
+        return text
+    if charset and charset.lower() in ("gb2312", "gbk", "x-gbk", "cp936"):
+        charset = "gb18030"                # clients label GBK text as gb2312
+    try:
+        return text.decode(charset or "ascii")
+    except (LookupError, UnicodeDecodeError):
+        return _decode_bytes(text)
+
+
+_RAW_PARAM = re.compile(r'(?:file)?name\s*=\s*"?([^";]*)"?', re.IGNORECASE)
+
+
+def _raw_filename(part: Message) -> str | None:
+    """The name as raw 8-bit bytes in the header (surrogate-escaped): parsing would garble it."""
+    for key in ("Content-Disposition", "Content-Type"):
+        for k, v in part.raw_items():
+            if k.lower() == key.lower() and (m := _RAW_PARAM.search(str(v))):
+                return m.group(1)
+    return None
+
+
+def _filename(part: Message) -> str | None:
+    try:
+        name = part.get_filename()
+    except (ValueError, LookupError, UnicodeError):
+        name = None
+    if name is None or "\ufffd" in name:
+        name = _raw_filename(part) or name
+    return name
+
+
 def safe_filename(name: str | None, default_suffix: str = "") -> str:
     """A file name that stays inside any folder it is joined to (base name, no reserved characters)."""
-    name = unicodedata.normalize("NFC", _decode_name(name or ""))
-    name = re.split(r"[\\/]", name)[-1]                            # base name: drop any folder part
-    name = "".join(ch for ch in name
-                   if ch not in _RESERVED_CHARS and unicodedata.category(ch)[0] != "C")
-    name = name.strip()
-    stem, dot, suffix = name.rpartition(".")
-    if not dot:
-        stem, suffix = name, ""
-    suffix = re.sub(r"[^0-9A-Za-z]", "", suffix).lower()
-    suffix = "." + suffix if suffix else default_suffix.lower()
-    stem = re.sub(r"\.{2,}", ".", stem)                            # never a ".." anywhere
-    stem = stem.lstrip("~$. ").rstrip(". ")                        # not hidden, not an Office lock file
-    while len(stem.encode("utf-8")) > _MAX_STEM_BYTES:
-        stem = stem[:-1]
-    stem = stem.rstrip(". ")
-    if not stem:
-        stem = DEFAULT_STEM
-    if stem.split(".")[0].upper() in _WINDOWS_DEVICES:
-        stem = "_" + stem
-    return stem + suffix
+    return _safe_filename(_decode_name(name or ""), default_suffix)
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -114,10 +128,7 @@ def workbook_attachments(eml_path: str | Path) -> list[tuple[str, bytes]]:
     for part in msg.walk():
         if part.is_multipart() or part.get_content_maintype() == "message":
             continue
-        try:
-            raw_name = part.get_filename()
-        except (ValueError, LookupError, UnicodeError):
-            raw_name = None
+        raw_name = _filename(part)
         if raw_name:
             name = safe_filename(raw_name)
         else:

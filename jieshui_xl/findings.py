@@ -38,13 +38,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                        "（或“适用年度”留空的通用行）。"),
     # -- returned files -------------------------------------------------------------------------
     "file-skipped": (INFO, "已跳过“{file}”（Office 临时锁定文件或隐藏文件）。"),
+    "file-link-outside": (ERROR, "“{file}”是指向回收文件夹以外（{detail}）的链接（快捷方式），出于安全未读取。"
+                                 "如是填报表，请把文件本身复制到回收文件夹中。"),
+    "file-link-broken": (ERROR, "“{file}”是一个失效的链接（指向的“{detail}”不存在），未读取。请把填报表本身放入回收文件夹。"),
+    "file-link-loop": (ERROR, "“{file}”是循环的链接（指回自身所在的文件夹），未进入。请删除该链接。"),
+    "file-not-regular": (ERROR, "“{file}”不是普通文件（{detail}），出于安全未打开。请把填报表本身放入回收文件夹。"),
+    "file-name-undecodable": (WARNING, "文件名“{file}”不是 UTF-8 编码（{detail}），已按此显示并照常读取。如显示有误，请把文件改名。"),
+    "city-name-cleaned": (WARNING, "“{file}”记录的区县名称“{value}”含有不能用作文件名的字符，该区县的评分表改放在文件夹"
+                                   "“{folder}”中。请核对该文件是否确为某区县下发的填报表。"),
+    "saved-in-future": (WARNING, "“{file}”记录的保存时间 {value} 晚于当前时间，可能是填报电脑的时钟有误；判断哪份最新时未采用该时间。"),
+    "saved-before-template": (WARNING, "“{file}”记录的保存时间 {value} 早于填报表生成时间 {generated}，可能是填报电脑的时钟有误；"
+                                       "判断哪份最新时未采用该时间。"),
+    "identity-edited": (ERROR, "“{file}”隐藏的填报表身份信息（单位、年度、区县或版本）被改动过，与校验值不符，未采用。"
+                               "请让填报单位使用下发的原表重新填报。"),
     "file-not-workbook": (ERROR, "“{file}”不是 Excel 工作簿，未处理。如是填报表，请让填报单位另存为 .xlsx 后发回。"),
     "file-unreadable": (ERROR, "无法读取“{file}”：{detail}。文件可能已损坏或加密，请让填报单位用 Excel/WPS 重新保存为 .xlsx 后发回。"),
     "file-needs-conversion": (ERROR, "“{file}”是 {detail} 格式，本机没有 LibreOffice 无法读取。请用 Excel/WPS 打开后"
                                      "“另存为”Excel 工作簿(.xlsx)，再放入回收文件夹。"),
     "file-over-limit": (ERROR, "“{file}”超出读取限制：{detail}，未读取。如确是填报表，请让填报单位用 Excel/WPS 打开后"
                                "“另存为”新的 .xlsx 再发回；如确需放宽限制，可修改任务分工表“参数”工作表中的读取上限（reader_max_…）。"),
-    "file-not-regular": (ERROR, "“{file}”不是普通文件（可能是管道、设备或特殊文件），未读取。请把各单位发回的文件本身放入回收文件夹。"),
     "file-converted": (INFO, "“{file}”是 {detail} 格式，已用 LibreOffice 转换为 .xlsx 后读取（原文件未改动）。"),
     "file-unknown": (ERROR, "“{file}”不是本系统下发的填报表（找不到填报表身份信息），未采用。请让报送单位使用下发的填报表填写。"),
     "file-unknown-unit": (ERROR, "“{file}”是“{value}”的填报表，但任务分工表中没有该填报单位，未采用。"),

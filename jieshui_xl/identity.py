@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import __version__
 
 __all__ = ["META_SHEET", "MAGIC", "Identity", "read_identity", "parse_identity",
-           "PROPERTY_PREFIX", "literal_digest"]
+           "PROPERTY_PREFIX", "literal_digest", "identity_check"]
 
 META_SHEET = "_jieshui"
 MAGIC = "jieshui_xl collection workbook"
@@ -25,7 +25,15 @@ LITERAL_PREFIX = "literals:"     # "literals:<sheet>:<n>" -> digests of the shee
 DIGEST_CHARS = 8
 LITERAL_ROW_CHARS = 32000 // DIGEST_CHARS * DIGEST_CHARS   # a cell holds at most 32767 characters
 _KEYS = ("magic", "unit", "unit_code", "year", "city", "table_version", "fingerprint", "generated_at",
-         "package_version")
+         "package_version", "check")
+CHECK_LENGTH = 16
+
+
+def identity_check(unit: str, year: int | str, city: str, table_version: str, fingerprint: str,
+                   generated_at: str) -> str:
+    """A check value over the identity (not a secret: it detects an edited identity, not a forger)."""
+    text = "|".join(str(v) for v in (unit, year, city, table_version, fingerprint, generated_at))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:CHECK_LENGTH]
 
 
 @dataclass
@@ -42,6 +50,11 @@ class Identity:
     # sheet -> digests of every constant the template writes there (see :func:`literal_digest`), so a
     # returned sheet can be compared with its template without regenerating it
     literals: dict[str, frozenset[str]] = field(default_factory=dict)
+    check: str = ""         # as read: the check value the workbook carries ("" from older generators)
+
+    def expected_check(self) -> str:
+        return identity_check(self.unit, self.year, self.city, self.table_version, self.fingerprint,
+                              self.generated_at)
 
     def properties(self) -> dict[str, str]:
         """Custom document properties (all text)."""
@@ -60,10 +73,12 @@ class Identity:
         return rows
 
     def _fields(self) -> dict[str, object]:
+        if not self.generated_at:          # fixed once, so the sheet and the properties agree
+            self.generated_at = _dt.datetime.now().isoformat(timespec="seconds")
         return {"magic": MAGIC, "unit": self.unit, "unit_code": self.unit_code, "year": self.year,
                 "city": self.city, "table_version": self.table_version, "fingerprint": self.fingerprint,
-                "generated_at": self.generated_at or _dt.datetime.now().isoformat(timespec="seconds"),
-                "package_version": self.package_version}
+                "generated_at": self.generated_at, "package_version": self.package_version,
+                "check": self.expected_check()}
 
 
 def literal_digest(text: str) -> str:
@@ -112,4 +127,4 @@ def parse_identity(rows, properties: dict) -> Identity | None:
                     city=data.get("city", ""), table_version=data.get("table_version", ""),
                     fingerprint=data.get("fingerprint", ""), generated_at=data.get("generated_at", ""),
                     package_version=data.get("package_version", ""), cells=cells,
-                    literals={k: frozenset(v) for k, v in literals.items()})
+                    literals={k: frozenset(v) for k, v in literals.items()}, check=data.get("check", ""))

@@ -6,6 +6,7 @@ A private user profile is created per call with ``OOXMLRecalcMode``/``ODFRecalcM
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -60,6 +61,57 @@ def convert(src: str | Path, fmt: str, out_dir: str | Path, timeout: int = 180) 
     return convert_many([src], fmt, out_dir, timeout)[0]
 
 
+def _guest_env(profile: Path) -> dict[str, str]:
+    """LibreOffice's environment: HOME, XDG folders and TMPDIR inside its private profile folder."""
+    env = dict(os.environ)
+    for key, sub in (("HOME", "home"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"),
+                     ("XDG_DATA_HOME", "data"), ("XDG_RUNTIME_DIR", "runtime"), ("TMPDIR", "tmp"),
+                     ("TMP", "tmp"), ("TEMP", "tmp")):
+        folder = profile / sub
+        folder.mkdir(mode=0o700, exist_ok=True)
+        env[key] = str(folder)
+    return env
+
+
+def _end_group(proc: subprocess.Popen) -> None:
+    """End LibreOffice and every process it started (its own process group / session)."""
+    if os.name == "nt":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False)
+    else:
+        import signal
+
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(proc.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                break
+            try:
+                proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                continue
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)       # helpers (oosplash's children) left in the group
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
+
+
+def _run(cmd: list[str], profile: Path, timeout: int) -> int | None:
+    """Run LibreOffice as a guest; its whole process group ends with the call.  None on timeout."""
+    kw = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else {"start_new_session": True}
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=_guest_env(profile), cwd=profile, **kw)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    finally:
+        _end_group(proc)
+
+
+def _names(sources: list[Path]) -> str:
+    return "、".join(f"“{s.name}”" for s in sources)
+
+
 def convert_many(sources, fmt: str, out_dir: str | Path, timeout: int = 600) -> list[Path]:
     """Convert several files in one LibreOffice start (much faster than one call per file)."""
     soffice = soffice_path()
@@ -68,19 +120,19 @@ def convert_many(sources, fmt: str, out_dir: str | Path, timeout: int = 600) -> 
     sources = [Path(s).resolve() for s in sources]
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="jieshui-lo-") as profile:
-        user = Path(profile) / "user"
+    with tempfile.TemporaryDirectory(prefix="jieshui-lo-") as tmp:
+        profile = Path(tmp)
+        user = profile / "user"
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
-        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--nologo", "--convert-to", fmt, "--outdir", str(out_dir), *map(str, sources)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            names = "、".join(s.name for s in sources)
-            raise JieshuiError(f"LibreOffice 转换“{names}”超时（{timeout} 秒）。请关闭其他 LibreOffice 窗口后重试。") from None
+        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+               "--nologo", "--nolockcheck", "--convert-to", fmt, "--outdir", str(out_dir), *map(str, sources)]
+        code = _run(cmd, profile, timeout)
+    if code is None:
+        raise JieshuiError(f"转换{_names(sources)}超时（{timeout} 秒），文件可能过大或已损坏。请用 Excel/WPS 打开并另存后重试。")
     targets = [out_dir / (s.stem + "." + fmt.split(":")[0]) for s in sources]
-    for src, target in zip(sources, targets):
-        if proc.returncode != 0 or not target.exists():
-            raise JieshuiError(f"LibreOffice 未能转换“{src.name}”：{(proc.stderr or proc.stdout).strip()[:300]}")
+    failed = [s for s, t in zip(sources, targets) if code != 0 or not t.exists()]
+    if failed:
+        raise JieshuiError(f"无法转换{_names(failed)}：文件可能已损坏、加密或不是表格文件。"
+                           f"请用 Excel/WPS 打开确认后另存为 .xlsx 再试。")
     return targets

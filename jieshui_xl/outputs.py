@@ -1,31 +1,121 @@
-"""Writing outputs atomically: a crash or a full disk never leaves half a workbook behind."""
+"""Writing outputs atomically: a crash or a full disk never leaves half a workbook behind.
+
+The new content is written to a temporary file beside the target (``.~jieshui-tmp-*``) and moved
+over the target in one step.  A run killed half-way (SIGKILL, power cut) leaves that temporary file;
+the next write into the same folder recognises it by its name and removes it once it is older than
+:data:`STALE_SECONDS` (a younger one may belong to a run still going).  Every ``OSError`` on output
+becomes a :class:`JieshuiError` with a Chinese message naming the path and what to do; the previous
+output is then left exactly as it was.  Files are created with the mode the umask gives (not 0600).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
-import tempfile
+import re
+import secrets
+import time
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["atomic_path", "write_json", "write_bytes"]
+from .findings import JieshuiError
+
+__all__ = ["atomic_path", "write_json", "write_bytes", "output_error", "clean_stale", "TEMP_PREFIX"]
+
+TEMP_PREFIX = ".~jieshui-tmp-"
+STALE_SECONDS = 600
+# ours, and the mkstemp names of versions before 0.2 (".~tmp-" + 8 random characters)
+_TEMP_NAME = re.compile(r"^(?:\.~jieshui-tmp-[0-9a-f]{16}(?:\.[A-Za-z0-9]{1,8})?|\.~tmp-[a-z0-9_]{8}\.[A-Za-z0-9]{1,8})$")
+
+
+def clean_stale(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove temporary files an interrupted run left in ``folder``; return what was removed."""
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not _TEMP_NAME.match(entry.name):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc`` (xlsxwriter wraps it in its own FileCreateError)."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OSError):
+            return exc
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        exc = inner or exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def output_error(path: str | Path, exc: OSError) -> JieshuiError:
+    """A Chinese message for a failed write of ``path``: what happened and what to do."""
+    where = f"无法写入“{path}”"
+    if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
+        return JieshuiError(f"{where}：磁盘空间不足。请清理磁盘或换一个位置（--out）后重试；原有文件未改动。")
+    if exc.errno == errno.EROFS:
+        return JieshuiError(f"{where}：该位置只读。请换一个可写的位置（--out）后重试。")
+    if isinstance(exc, IsADirectoryError):
+        return JieshuiError(f"{where}：已有同名文件夹。请换一个文件名，或移走该文件夹后重试。")
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):
+        return JieshuiError(f"{where}：路径中的某一级是文件而不是文件夹。请换一个输出位置后重试。")
+    if isinstance(exc, PermissionError):
+        return JieshuiError(f"{where}：文件被占用或没有写入权限。如该文件正在 Excel/WPS 中打开，请先关闭它再重试；"
+                            f"否则请换一个有写入权限的位置（--out）。原有文件未改动。")
+    return JieshuiError(f"{where}：{exc.strerror or type(exc).__name__}。请检查该位置后重试；原有文件未改动。")
+
+
+def _create_temp(parent: Path, suffix: str) -> Path:
+    """A new empty file beside the target, with the mode the umask gives."""
+    for _ in range(10):
+        tmp = parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{suffix}"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666))
+            return tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "temporary name taken", str(parent))
 
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target`` in one step."""
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` in one step.
+
+    Raises :class:`JieshuiError` (Chinese message) for any OSError while writing or replacing.
+    """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~tmp-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp: Path | None = None
     try:
-        yield tmp_path
-        os.replace(tmp_path, target)
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(target.parent)
+        tmp = _create_temp(target.parent, re.sub(r"[^.A-Za-z0-9]", "", target.suffix)[:9])
+        yield tmp
+        os.replace(tmp, target)
+    except JieshuiError:
+        raise
+    except Exception as exc:        # noqa: BLE001 - only OSErrors are turned into messages
+        os_exc = _os_error(exc)
+        if os_exc is None:
+            raise
+        raise output_error(target, os_exc) from None
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def write_bytes(target: str | Path, data: bytes) -> Path:

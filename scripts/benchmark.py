@@ -46,7 +46,7 @@ def city_names(n: int) -> list[str]:
 
 def build_round(base, root: Path, cities: list[str]) -> list[Path]:
     """Returned workbooks of every unit of every city, under root/<city>/ (lock files removed)."""
-    start = dt.datetime(base.year + 1, 1, 10, tzinfo=dt.timezone.utc)
+    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=len(cities) + 1)
     for n, city in enumerate(cities):
         table = table_for_city(base, city)
         templates = root / "_templates" / city
@@ -54,7 +54,7 @@ def build_round(base, root: Path, cities: list[str]) -> list[Path]:
             write_templates(table, templates)
         folder = root / "returns" / city
         if not folder.exists():
-            simulate_returns(table, templates, folder, start=start + dt.timedelta(days=n))
+            simulate_returns(table, templates, folder, start=start + dt.timedelta(hours=n))
             for lock in folder.glob("~$*"):
                 lock.unlink()
     return sorted(p for c in cities for p in (root / "returns" / c).glob("*.xlsx"))

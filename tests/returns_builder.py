@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
-from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX, Identity, read_identity
+from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX, Identity, identity_check, read_identity
 from jieshui_xl.workbook_names import locate
 
 __all__ = ["ReturnsBuilder", "templates_available", "cells_of", "set_identity", "move_name", "to_xlsm",
@@ -116,8 +116,17 @@ def cells_of(wb, name: str) -> list[tuple[str, str]]:
     return [(place.sheet, coord) for coord in place.cells]
 
 
-def set_identity(wb, **fields) -> None:
-    """Change identity fields (year=2022, city=..., table_version=...) in the sheet and the properties."""
+def set_identity(wb, resign: bool = True, **fields) -> None:
+    """Change identity fields (year=2022, city=..., table_version=...) in the sheet and the properties.
+
+    With ``resign`` (default) the check value is recomputed: the workbook is then like one generated
+    with those fields (another year's form); without, it is an identity edited by hand."""
+    if resign:
+        ident = read_identity(wb)
+        values = {k: getattr(ident, k) for k in ("unit", "year", "city", "table_version", "fingerprint",
+                                                  "generated_at")}
+        values.update(fields)
+        fields = {**fields, "check": identity_check(**values)}
     meta = wb[META_SHEET]
     for row in meta.iter_rows(min_col=1, max_col=2):
         if row[0].value in fields:

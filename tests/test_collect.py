@@ -19,7 +19,8 @@ from jieshui_xl.collect import collect
 from jieshui_xl.compute import compute
 from jieshui_xl.findings import JieshuiError
 
-T0 = dt.datetime(2024, 1, 10, 9, 0, 0)
+# Saves after the templates were generated (now) and not in the future: times a reader trusts.
+T0 = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0) - dt.timedelta(hours=6)
 
 
 def codes(collection, file=None):
@@ -130,7 +131,7 @@ def test_missing_unit(table, builder, returns):
 
 def test_latest_save_wins_not_the_file_name_nor_the_file_time(table, builder, returns):
     code = "wells_total_count"
-    newer = return_unit(builder, table, returns, code, 15, name="a_第一版.xlsx", modified=T0 + dt.timedelta(days=2))
+    newer = return_unit(builder, table, returns, code, 15, name="a_第一版.xlsx", modified=T0 + dt.timedelta(hours=2))
     older = return_unit(builder, table, returns, code, 13, name="z_最终版.xlsx", modified=T0)
     os.utime(older, (newer.stat().st_mtime + 3600,) * 2)      # the older save was copied last
     c = collect(table, returns)

@@ -16,6 +16,7 @@ city its workbooks name, for districts that share one returns folder.
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -26,7 +27,7 @@ from ..findings import ERROR, Finding, JieshuiError, Report
 from ..identity import Identity
 from ..spec import TaskTable
 from .book import Book
-from .discover import Found, discover
+from .discover import SKIPPED as SKIPPED_CODE, Found, discover
 from .identify import check_city, problems
 from .layout import check_extra_content, check_protection
 from .limits import Limits
@@ -66,7 +67,7 @@ class _Run:
             mtime = file_mtime(found.path)
             data = read_file(found.path, self.limits.file_bytes)
         except NotRegular:
-            return self.rejected(found.name, "file-not-regular")
+            return self.rejected(found.name, "file-not-regular", detail="特殊文件")
         except FileTooLarge:
             self.workbooks += suffix in WORKBOOK_SUFFIXES
             return self.rejected(found.name, "file-over-limit",
@@ -81,8 +82,11 @@ class _Run:
         self.source(Source(found.name, data, mtime))
 
     def skipped(self, found: Found) -> None:
+        """Set aside by discover: a lock or hidden file (listed), or a link or special file (a finding)."""
+        if found.code and found.code != SKIPPED_CODE:
+            return self.rejected(found.name, found.code, detail=found.detail)
         o = Outcome(Submission(file=found.name, status=SKIPPED, reason="Office 临时锁定文件或隐藏文件"))
-        o.report.add("file-skipped", file=found.name)
+        o.report.add(SKIPPED_CODE, file=found.name)
         self.outcomes.append(o)
 
     def rejected(self, name: str, code: str, **kw) -> None:
@@ -152,6 +156,7 @@ class _Run:
             o.report.add("file-unknown", file=book.name)
             return _reject(o)
         o.submission.unit, o.submission.year = ident.unit, ident.year
+        o.generated_at = _generated_at(ident)
         self.idents[id(o)] = ident
         found = [p for p in problems(self.table, ident) if p[0] != "file-wrong-city"]
         for code, kw in found:
@@ -165,6 +170,14 @@ class _Run:
             return _reject(o)
         check_protection(book, ident, o.report)
         check_extra_content(book, ident, o.report)
+
+
+def _generated_at(ident: Identity) -> _dt.datetime | None:
+    """When the workbook's template was generated (local time, as recorded), or None."""
+    try:
+        return _dt.datetime.fromisoformat(ident.generated_at).replace(tzinfo=None)
+    except (TypeError, ValueError):
+        return None
 
 
 def _unit_in_name(table: TaskTable, name: str) -> str | None:

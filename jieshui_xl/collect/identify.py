@@ -12,6 +12,13 @@ __all__ = ["CHECKS", "identify", "problems"]
 Problem = tuple[str, dict]          # (finding code, template keywords)
 
 
+def check_untouched(table: TaskTable, ident: Identity) -> Problem | None:
+    """An identity edited after generation (its check value no longer fits); none recorded: older, fine."""
+    if ident.check and ident.check != ident.expected_check():
+        return "identity-edited", {}
+    return None
+
+
 def check_unit(table: TaskTable, ident: Identity) -> Problem | None:
     if ident.unit not in table.reporting_units():
         return "file-unknown-unit", {"value": ident.unit}
@@ -40,7 +47,7 @@ def check_version(table: TaskTable, ident: Identity) -> Problem | None:
 
 
 CHECKS: tuple[Callable[[TaskTable, Identity], Problem | None], ...] = (
-    check_unit, check_city, check_year, check_version)
+    check_untouched, check_unit, check_city, check_year, check_version)
 
 
 def problems(table: TaskTable, ident: Identity) -> list[Problem]:

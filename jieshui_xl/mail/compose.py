@@ -96,7 +96,7 @@ def _unit(table, unit):
 
 
 def eml_filename(table, unit: str, reminder: Reminder | None = None) -> str:
-    from ..eml import safe_filename
+    from ..paths import safe_filename
 
     tag = "" if reminder is None else ("_催报" if reminder.status == MISSING else "_退回修改")
     return safe_filename(f"{table.year}年度_{unit}{tag}.eml")

@@ -13,13 +13,14 @@ import json
 from pathlib import Path
 
 from ..outputs import write_json
+from ..paths import safe_name
 from ..spec import TaskTable
 
 MANIFEST = ".jieshui_templates.json"
 
 
 def file_name(table: TaskTable, unit: str) -> str:
-    return f"{table.year}年_{table.city}_{unit}_节水型城市数据填报表.xlsx"
+    return safe_name(f"{table.year}年_{table.city}_{unit}_节水型城市数据填报表") + ".xlsx"
 
 
 def sha256(path: Path) -> str:
