@@ -162,13 +162,14 @@ def _summary(table, collection, result):
 def status(folder, task_table, year, json_file):
     """列出各填报单位的报送情况：已报送 / 被退回 / 未报送。"""
     from .outputs import write_json
-    from .status import STATUS_TEXT, status_json
+    from .labels import UNIT_STATUS_LABELS
+    from .status import status_json
 
     table, collection = _collect(folder, task_table, year)
     data = status_json(table, collection)
     for unit in data["units"]:
         extra = f"（{unit['file']}，错误 {unit['errors']} 条）" if unit["file"] else ""
-        click.echo(f"{unit['unit']}：{STATUS_TEXT[unit['status']]}{extra}")
+        click.echo(f"{unit['unit']}：{UNIT_STATUS_LABELS[unit['status']]}{extra}")
     if json_file:
         write_json(json_file, data)
 

@@ -11,7 +11,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..findings import SEVERITY_LABELS
 from ..formula import parse
-from .context import Context, begin_sheet, print_setup, sheet_ref, substituted
+from ..xlsx import print_setup
+from .context import Context, begin_sheet, sheet_ref, substituted
 from .styles import row_height
 
 SHEET = "计算过程"

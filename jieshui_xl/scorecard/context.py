@@ -13,18 +13,11 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..compute import Logic, Result
-from ..data import (ACCEPTED, DUPLICATE, REJECTED, SKIPPED, SUPERSEDED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED,
-                    Collection)
+from ..data import Collection
+from ..findings import JieshuiError
 from ..formula import ExcelError, Formula
 from ..spec import TaskTable
 from .styles import Styles
-
-UNIT_STATUS_LABELS = {UNIT_RETURNED: "已报送", UNIT_REJECTED: "被退回", UNIT_MISSING: "未报送"}
-SUBMISSION_LABELS = {ACCEPTED: "采用", SUPERSEDED: "被替代（未采用）", DUPLICATE: "重复（已忽略）",
-                     REJECTED: "退回（未采用）", SKIPPED: "跳过"}
-
-
-FOOTER = "&C第 &P 页，共 &N 页&R打印日期：&D"
 
 
 def begin_sheet(ctx: "Context", ws, widths, subject: str) -> None:
@@ -33,17 +26,6 @@ def begin_sheet(ctx: "Context", ws, widths, subject: str) -> None:
         ws.set_column(i, i, width)
     ws.merge_range(0, 0, 0, len(widths) - 1, f"{ctx.table.city}{ctx.table.year}年度 {subject}", ctx.st.title)
     ws.set_row(0, 26)
-
-
-def print_setup(ws, repeat: int | None = None, pages_high: int = 0) -> None:
-    """A4 landscape, one page wide (``pages_high`` 0: as many pages as needed), ``repeat`` row on
-    every page, page number and print date in the footer."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, pages_high)
-    if repeat is not None:
-        ws.repeat_rows(repeat)
-    ws.set_footer(FOOTER)
 
 
 def sheet_ref(sheet: str, row: int, col: int, row2: int | None = None, col2: int | None = None) -> str:
@@ -84,7 +66,8 @@ class Context:
     def define_names(self) -> None:
         undefined = sorted(self.used - set(self.names))
         if undefined:
-            raise RuntimeError("scorecard formulas use undefined names: " + ", ".join(undefined))
+            raise JieshuiError("评分表的公式引用了未定义的名称（会显示 #NAME?）：" + "、".join(undefined)
+                               + "。因此没有写出评分表，请把本消息告知维护人员。")
         for name, ref in self.names.items():
             self.wb.define_name(name, "=" + ref)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .context import Context, begin_sheet, print_setup, sheet_ref
+from ..xlsx import print_setup
+from .context import Context, begin_sheet, sheet_ref
 from .styles import row_height
 
 SHEET = "汇总数据"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..findings import SEVERITY_LABELS
-from .context import Context, begin_sheet, print_setup
+from ..xlsx import print_setup
+from .context import Context, begin_sheet
 from .styles import row_height
 
 SHEET = "问题清单"

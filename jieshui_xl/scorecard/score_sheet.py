@@ -8,6 +8,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..compute import INVALID, MISSING, PASS, STATUS_LABELS, VERDICTS
 from ..data import UNIT_MISSING, UNIT_REJECTED
+from ..xlsx import print_setup
 from .context import Context
 from .styles import row_height
 
@@ -74,14 +75,7 @@ def write(ctx: Context) -> None:
     row = _signatures(ctx, ws, row + 1)
     ws.print_area(0, 0, row, LAST)
     ws.freeze_panes(HEADER_ROW + 1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.repeat_rows(TITLE_ROW, HEADER_ROW)
-    city = f"{table.city}{table.year}年度".replace("&", "&&")
-    ws.set_footer(f"&L{city}评分表&C第 &P 页，共 &N 页&R打印日期：&D")
+    print_setup(ws, left=f"{table.city}{table.year}年度评分表", repeat=(TITLE_ROW, HEADER_ROW))
     ws.activate()
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..data import ACCEPTED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
-from .context import SUBMISSION_LABELS, UNIT_STATUS_LABELS, Context, begin_sheet, print_setup
+from ..labels import ACCEPTED, SUBMISSION_LABELS, UNIT_MISSING, UNIT_STATUS_LABELS
+from ..xlsx import print_setup
+from .context import Context, begin_sheet
 from .styles import row_height
 
 SHEET = "报送情况"
@@ -44,9 +45,7 @@ def write(ctx: Context) -> None:
                                     (note, 34)]))
         row += 1
     rng = f"{xl_rowcol_to_cell(first, 2)}:{xl_rowcol_to_cell(max(row - 1, first), 2)}"
-    for code, fmt in ((UNIT_RETURNED, st.cf_good), (UNIT_REJECTED, st.cf_odd), (UNIT_MISSING, st.cf_bad)):
-        ws.conditional_format(rng, {"type": "cell", "criteria": "==", "value": f'"{UNIT_STATUS_LABELS[code]}"',
-                                    "format": fmt})
+    st.unit_status_rules(ws, rng)
 
     row += 1
     ws.merge_range(row, 0, row, LAST, "二、收到的文件（含被替代、重复和退回的文件）", st.section)

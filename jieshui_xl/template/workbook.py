@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
 from ..compute import Logic
 from ..identity import META_SHEET, Identity
 from ..spec import TaskTable
@@ -17,13 +15,14 @@ from .selfcheck import SelfCheck
 from .sheet import Names
 from .styles import Styles
 from .validation import ListSources
+from ..xlsx import Workbook
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 
 def write_workbook(table: TaskTable, unit: str, path: Path, lg: Logic, selfcheck: SelfCheck,
                    generated_at: str) -> None:
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = Workbook(str(path), WORKBOOK_OPTIONS)
     ctx = Context(table=table, unit=unit, plan=plan_for(table, unit), styles=Styles(wb), names=Names(),
                   lists=ListSources(wb), logic=lg, selfcheck=selfcheck)
     write_guide(ctx, wb)
