@@ -86,3 +86,64 @@ def print_setup(ws, *, left: str = "", right: str | None = None, landscape: bool
     if right is None:
         right = f"生成日期：{_dt.date.today().isoformat()}"
     ws.set_footer(f"&L{footer_text(left)}&C第 &P 页，共 &N 页&R{footer_text(right)}", {"margin": 0.3})
+
+
+# -- keeping merged blocks on one printed page ---------------------------------------------------
+
+A4_INCHES = (8.27, 11.69)
+SAFETY = 0.96       # heights are set by the writers; the scale is an upper estimate: keep a little spare
+
+
+def width_scale(widths, landscape: bool = True, margins=(0.4, 0.4, 0.5, 0.6)) -> int:
+    """The print scale (%) at which columns ``widths`` (character units) fill the A4 page width."""
+    points = sum(int(w * 7 + 5) for w in widths) * 0.75          # Excel: 7 px per character + 5 px
+    paper = (A4_INCHES[1] if landscape else A4_INCHES[0]) - margins[0] - margins[1]
+    return max(10, min(100, int(paper * 72 / points * 100)))
+
+
+def keep_blocks_together(ws, widths, blocks, repeat_height: float, landscape: bool = True,
+                         margins=(0.4, 0.4, 0.5, 0.6)) -> list[int]:
+    """Break pages only between ``blocks`` ((first row,
+    height) pairs; a merged cell over several rows is one block), with ``repeat_height`` points of
+    repeated rows (``repeat_rows``) on every page.  Returns the rows before which a page breaks."""
+    pager = Pager(ws, widths, top=0.0, repeat=repeat_height, landscape=landscape, margins=margins)
+    for first, height in blocks:
+        pager.place(first, height)
+    return pager.breaks
+
+
+class Pager:
+    """Lays rows out on printed pages of a sheet with several sections, each with its own column
+    header: a block that would not fit on the current page starts a new one (a manual break), and
+    the current section's header is written again at the top of that page.
+
+    Callers ask :meth:`place` for the row of each block *before* writing it (the row moves down by
+    one where a header is repeated)."""
+
+    def __init__(self, ws, widths, *, top: float, repeat: float = 0.0, landscape: bool = True,
+                 margins=(0.4, 0.4, 0.5, 0.6)):
+        """``top``: points used on the first page before the first block; ``repeat``: points of
+        rows repeated on every page (``repeat_rows``).  The sheet stays "one page wide" (manual
+        breaks hold under it while the height is automatic); page capacity is estimated at the
+        largest scale that could apply, so a page never holds less than estimated."""
+        self.ws, self.breaks = ws, []
+        scale = width_scale(widths, landscape, margins)
+        paper = (A4_INCHES[0] if landscape else A4_INCHES[1]) - margins[2] - margins[3]
+        self.capacity = (paper * 72 * 100 / scale - repeat) * SAFETY
+        self.used = top                 # points of the first page above the first placed block
+        self.heading = None             # (write(row), height) of the current section's column header
+
+    def place(self, row: int, height: float, keep_with_next: float = 0.0) -> int:
+        """The row where a block of ``height`` points starts (``keep_with_next``: points of what
+        follows that must share its page, e.g. the first row under a header)."""
+        if self.used and self.used + height + keep_with_next > self.capacity:
+            self.breaks.append(row)
+            self.ws.set_h_pagebreaks(self.breaks)
+            self.used = 0.0
+            if self.heading is not None:
+                write, header_height = self.heading
+                write(row)
+                row += 1
+                self.used = header_height
+        self.used += height
+        return row

@@ -28,6 +28,34 @@ def begin_sheet(ctx: "Context", ws, widths, subject: str) -> None:
     ws.set_row(0, 26)
 
 
+SECTION_HEIGHT = HEADER_HEIGHT = 18.0     # points
+
+
+def section(ws, st, pager, row: int, title: str, heads: list[str], last: int,
+            keep: float = HEADER_HEIGHT * 2) -> int:
+    """A section title and its column header over columns 0…``last``, kept on one page with the
+    next ``keep`` points (the section's first row) and repeated at the top of every page the
+    section continues on (``pager``: :class:`jieshui_xl.xlsx.Pager`).  Returns the row under it."""
+    pager.heading = None
+    row = pager.place(row, SECTION_HEIGHT + HEADER_HEIGHT, keep_with_next=keep)
+    ws.merge_range(row, 0, row, last, title, st.section)
+    ws.set_row(row, SECTION_HEIGHT)
+    column_heads(ws, st, row + 1, heads, last)
+    pager.heading = (lambda r: column_heads(ws, st, r, heads, last), HEADER_HEIGHT)
+    return row + 2
+
+
+def column_heads(ws, st, row: int, heads: list[str], last: int) -> None:
+    """A header row; where there are fewer heads than columns the last one spans the rest."""
+    for c, head in enumerate(heads[:-1]):
+        ws.write_string(row, c, head, st.header)
+    if len(heads) - 1 < last:
+        ws.merge_range(row, len(heads) - 1, row, last, heads[-1], st.header)
+    else:
+        ws.write_string(row, last, heads[-1], st.header)
+    ws.set_row(row, HEADER_HEIGHT)
+
+
 def sheet_ref(sheet: str, row: int, col: int, row2: int | None = None, col2: int | None = None) -> str:
     """Absolute reference with the sheet name quoted: ``'汇总数据'!$C$5`` (or a range)."""
     quoted = "'" + sheet.replace("'", "''") + "'"
