@@ -40,7 +40,7 @@ def write(ctx: Context) -> None:
 
 
 def _header(ws, st, pager: Pager, row: int, title: str, heads: list[str], keep: float = HEADER_HEIGHT * 2) -> int:
-    return section(ws, st, pager, row, title, heads + [""] * (LAST + 1 - len(heads)), LAST, keep)
+    return section(ws, st, pager, row, title, heads + [""] * (LAST + 1 - len(heads)), WIDTHS, keep)
 
 
 def _lead(ws, st, row: int, code: str, label: str, formula: str, shown: str) -> None:

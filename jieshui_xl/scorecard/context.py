@@ -17,7 +17,7 @@ from ..data import Collection
 from ..findings import JieshuiError
 from ..formula import ExcelError, Formula
 from ..spec import TaskTable
-from .styles import Styles
+from .styles import Styles, row_height
 
 
 def begin_sheet(ctx: "Context", ws, widths, subject: str) -> None:
@@ -31,21 +31,24 @@ def begin_sheet(ctx: "Context", ws, widths, subject: str) -> None:
 SECTION_HEIGHT = HEADER_HEIGHT = 18.0     # points
 
 
-def section(ws, st, pager, row: int, title: str, heads: list[str], last: int,
+def section(ws, st, pager, row: int, title: str, heads: list[str], widths,
             keep: float = HEADER_HEIGHT * 2) -> int:
-    """A section title and its column header over columns 0…``last``, kept on one page with the
-    next ``keep`` points (the section's first row) and repeated at the top of every page the
+    """A section title and its column header over the columns of ``widths``, kept on one page with
+    the next ``keep`` points (the section's first row) and repeated at the top of every page the
     section continues on (``pager``: :class:`jieshui_xl.xlsx.Pager`).  Returns the row under it."""
+    last = len(widths) - 1
+    spans = [widths[c] if c < len(heads) - 1 else sum(widths[c:]) for c in range(len(heads))]
+    height = row_height(list(zip(heads, spans)), minimum=HEADER_HEIGHT)
     pager.heading = None
-    row = pager.place(row, SECTION_HEIGHT + HEADER_HEIGHT, keep_with_next=keep)
+    row = pager.place(row, SECTION_HEIGHT + height, keep_with_next=keep)
     ws.merge_range(row, 0, row, last, title, st.section)
     ws.set_row(row, SECTION_HEIGHT)
-    column_heads(ws, st, row + 1, heads, last)
-    pager.heading = (lambda r: column_heads(ws, st, r, heads, last), HEADER_HEIGHT)
+    column_heads(ws, st, row + 1, heads, last, height)
+    pager.heading = (lambda r: column_heads(ws, st, r, heads, last, height), height)
     return row + 2
 
 
-def column_heads(ws, st, row: int, heads: list[str], last: int) -> None:
+def column_heads(ws, st, row: int, heads: list[str], last: int, height: float) -> None:
     """A header row; where there are fewer heads than columns the last one spans the rest."""
     for c, head in enumerate(heads[:-1]):
         ws.write_string(row, c, head, st.header)
@@ -53,7 +56,7 @@ def column_heads(ws, st, row: int, heads: list[str], last: int) -> None:
         ws.merge_range(row, len(heads) - 1, row, last, heads[-1], st.header)
     else:
         ws.write_string(row, last, heads[-1], st.header)
-    ws.set_row(row, HEADER_HEIGHT)
+    ws.set_row(row, height)
 
 
 def sheet_ref(sheet: str, row: int, col: int, row2: int | None = None, col2: int | None = None) -> str:

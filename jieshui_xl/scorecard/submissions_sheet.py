@@ -14,16 +14,17 @@ SHEET = "报送情况"
 UNIT_COLUMNS = [("序号", 5), ("单位", 18), ("报送情况", 10), ("采用文件", 30), ("保存时间", 16), ("错误", 7),
                 ("警告", 7), ("联系人", 18), ("填报日期", 12), ("说明", 34)]
 LAST = len(UNIT_COLUMNS) - 1
+WIDTHS = [w for _, w in UNIT_COLUMNS]
 
 
 def write(ctx: Context) -> None:
     ws, st, table, coll = ctx.sheets[SHEET], ctx.st, ctx.table, ctx.collection
-    begin_sheet(ctx, ws, [w for _, w in UNIT_COLUMNS], "报送情况")
+    begin_sheet(ctx, ws, WIDTHS, "报送情况")
     units = table.reporting_units()
-    print_setup(ws)
-    pager = Pager(ws, [w for _, w in UNIT_COLUMNS], top=26)
+    print_setup(ws, repeat=0)
+    pager = Pager(ws, WIDTHS, top=26, repeat=26)
     header = 2
-    row = section(ws, st, pager, 1, "一、各填报单位", [h for h, _ in UNIT_COLUMNS], LAST)
+    row = section(ws, st, pager, 1, "一、各填报单位", [h for h, _ in UNIT_COLUMNS], WIDTHS)
     first = row
     for n, unit in enumerate(units, start=1):
         status = ctx.unit_status(unit)
@@ -48,7 +49,7 @@ def write(ctx: Context) -> None:
     st.unit_status_rules(ws, rng)
 
     row = section(ws, st, pager, row + 1, "二、收到的文件（含被替代、重复和退回的文件）",
-                  ["序号", "识别为单位", "处理结果", "文件", "保存时间", "错误", "警告", "原因"], LAST)
+                  ["序号", "识别为单位", "处理结果", "文件", "保存时间", "错误", "警告", "原因"], WIDTHS)
     if not coll.submissions:
         ws.merge_range(row, 0, row, LAST, "回收文件夹中没有文件。", st.text)
         row += 1
