@@ -19,7 +19,9 @@ from xlsxwriter.worksheet import Worksheet as _Worksheet
 
 from .findings import JieshuiError
 
-__all__ = ["Workbook", "Worksheet", "print_setup", "footer_text"]
+__all__ = ["Workbook", "Worksheet", "print_setup", "footer_text", "Pager", "keep_blocks_together", "width_scale"]
+
+MARGINS = (0.4, 0.4, 0.5, 0.6)     # inches: left, right, top, bottom
 
 _HINT = "因此没有写出该文件。这是程序或任务分工表的问题，请把本消息告知维护人员。"
 
@@ -38,7 +40,8 @@ def _checked(method):
     def call(self, *args, **kwargs):
         result = method(self, *args, **kwargs)
         if type(result) is int and result < 0:
-            raise JieshuiError(f"无法写入工作表“{self.name}”{_where(args)}（{method.__name__} 返回 {result}）；" + _HINT)
+            raise JieshuiError(f"无法写入工作表“{self.name}”{_where(args)}"
+                               f"（{method.__name__} 返回 {result}）；" + _HINT)
         return result
     return call
 
@@ -71,7 +74,7 @@ def footer_text(text: str) -> str:
 
 
 def print_setup(ws, *, left: str = "", right: str | None = None, landscape: bool = True, pages_high: int = 0,
-                repeat=None, margins: tuple[float, float, float, float] = (0.4, 0.4, 0.5, 0.6)) -> None:
+                repeat=None, margins: tuple[float, float, float, float] = MARGINS) -> None:
     """A4, one page wide (``pages_high`` 0: as many long as needed), centred, ``repeat`` rows
     (a row or a (first, last) pair) on every page; footer: ``left`` | page x of y | ``right``, by
     default the date the file was generated, written as 2026-12-01 (never left to the locale)."""
@@ -94,7 +97,7 @@ A4_INCHES = (8.27, 11.69)
 SAFETY = 0.96       # heights are set by the writers; the scale is an upper estimate: keep a little spare
 
 
-def width_scale(widths, landscape: bool = True, margins=(0.4, 0.4, 0.5, 0.6)) -> int:
+def width_scale(widths, landscape: bool = True, margins=MARGINS) -> int:
     """The print scale (%) at which columns ``widths`` (character units) fill the A4 page width."""
     points = sum(int(w * 7 + 5) for w in widths) * 0.75          # Excel: 7 px per character + 5 px
     paper = (A4_INCHES[1] if landscape else A4_INCHES[0]) - margins[0] - margins[1]
@@ -102,7 +105,7 @@ def width_scale(widths, landscape: bool = True, margins=(0.4, 0.4, 0.5, 0.6)) ->
 
 
 def keep_blocks_together(ws, widths, blocks, repeat_height: float, landscape: bool = True,
-                         margins=(0.4, 0.4, 0.5, 0.6)) -> list[int]:
+                         margins=MARGINS) -> list[int]:
     """Break pages only between ``blocks`` ((first row,
     height) pairs; a merged cell over several rows is one block), with ``repeat_height`` points of
     repeated rows (``repeat_rows``) on every page.  Returns the rows before which a page breaks."""
@@ -121,7 +124,7 @@ class Pager:
     one where a header is repeated)."""
 
     def __init__(self, ws, widths, *, top: float, repeat: float = 0.0, landscape: bool = True,
-                 margins=(0.4, 0.4, 0.5, 0.6)):
+                 margins=MARGINS):
         """``top``: points used on the first page before the first block; ``repeat``: points of
         rows repeated on every page (``repeat_rows``).  The sheet stays "one page wide" (manual
         breaks hold under it while the height is automatic); page capacity is estimated at the
