@@ -15,15 +15,12 @@ from .data import Collection
 from .display import show
 from .findings import Report
 from .formula import ExcelError, Formula, parse
+from .labels import FAIL, INVALID, MISSING, PASS, STATUS_CODES, STATUS_LABELS, VERDICTS
 from .spec import Indicator, Table, TaskTable
 
 __all__ = ["IndicatorResult", "Logic", "Result", "RowResult", "TaskResult", "compute", "evaluator", "logic",
            "STATUS_LABELS", "STATUS_CODES", "VERDICTS", "row_logic", "TableLogic"]
 
-PASS, FAIL, MISSING, INVALID = "pass", "fail", "missing", "invalid"
-STATUS_LABELS = {PASS: "达标", FAIL: "未达标", MISSING: "数据缺失", INVALID: "数据异常"}
-STATUS_CODES = {v: k for k, v in STATUS_LABELS.items()}
-VERDICTS = {True: "底线指标全部达标", False: "底线指标未全部达标"}   # Result.verdict, by veto_ok
 
 
 # ---------------------------------------------------------------------------------------------

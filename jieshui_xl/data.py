@@ -11,13 +11,12 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from .findings import Report
+from .labels import (ACCEPTED, DUPLICATE, REJECTED, SKIPPED, SUPERSEDED, UNIT_MISSING, UNIT_REJECTED,
+                     UNIT_RETURNED)
 
 __all__ = ["CellValue", "Collection", "Submission", "TaskAnswer", "UNIT_RETURNED", "UNIT_REJECTED",
            "UNIT_MISSING", "ACCEPTED", "SUPERSEDED", "DUPLICATE", "REJECTED", "SKIPPED"]
 
-UNIT_RETURNED, UNIT_REJECTED, UNIT_MISSING = "returned", "rejected", "missing"
-# Submission.status: what became of one file
-ACCEPTED, SUPERSEDED, DUPLICATE, REJECTED, SKIPPED = "accepted", "superseded", "duplicate", "rejected", "skipped"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Callable
 from .collect import identify_file
 from .compute import compute
 from .fill import fill_workbook
+from .labels import UNIT_REJECTED, UNIT_STATUS_LABELS
 from .libreoffice import available as libreoffice_available
 from .outputs import write_json
 from .spec import TaskTable, load_task_table
@@ -145,7 +146,7 @@ def _echo_summary(table, collection, result, scorecard, json_path, pdf, echo) ->
     if missing:
         echo("   未报送：" + "、".join(missing))
     if rejected:
-        echo("   有错误需退回：" + "、".join(rejected))
+        echo(f"   {UNIT_STATUS_LABELS[UNIT_REJECTED]}：" + "、".join(rejected))
     findings = len(collection.report) + len(result.report)
     echo(f"   问题清单 {findings} 条（见评分表“问题清单”工作表）")
     echo(f"评分表：{scorecard.resolve()}")

@@ -25,8 +25,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "table-missing-column": (ERROR, "工作表“{sheet}”的表头（第1行）缺少列“{field}”。请补上该列。"),
     "table-missing-value": (ERROR, "工作表“{sheet}”{cell}（{field}）不能为空。"),
     "table-duplicate-code": (ERROR, "工作表“{sheet}”{cell}的代码“{value}”与{other}重复。每个代码只能出现一次。"),
-    "table-bad-code": (ERROR, "工作表“{sheet}”{cell}的代码“{value}”不合规：须以字母开头、只含字母数字和下划线、"
-                              "至少含一个下划线，且不能像单元格地址（如 A1）。"),
+    "table-bad-code": (ERROR, "工作表“{sheet}”{cell}的代码“{value}”不合规：须以字母开头、只含字母数字和下划线"
+                              "（参数以外的代码至少含一个下划线），且不能是 Excel 保留的写法：像单元格地址的"
+                              "（如 A1、ab12、XFD1、R1C1、R12、C3），单独的 r、c、R、C，或 TRUE、FALSE。"),
     "table-unknown-unit": (ERROR, "工作表“{sheet}”{cell}（{field}）中的单位“{value}”未在“单位”工作表登记。"
                                   "请在“单位”表添加该单位，或改成已登记的写法。"),
     "table-unknown-name": (ERROR, "工作表“{sheet}”{cell}（{field}）的公式引用了未定义的名称“{value}”。"

@@ -26,11 +26,12 @@ __all__ = [
 ]
 
 NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
-_CELL_REF = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+$|^[Rr]\d*[Cc]\d*$")
+_CELL_REF = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+$|^[Rr]\d*([Cc]\d*)?$|^[Cc]\d*$")
 
 
 def looks_like_cell_reference(name: str) -> bool:
-    """True where Excel would read ``name`` as a cell address (A1, XFD12) or an R1C1 reference."""
+    """True where Excel would read ``name`` as a cell address (A1, XFD12) or an R1C1 reference
+    (R1C1, R12, C3, and ``r``/``c`` alone: the current row or column)."""
     return bool(_CELL_REF.match(name)) or ":" in name or "!" in name
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import __version__
-from .compute import FAIL, INVALID, MISSING, PASS, STATUS_LABELS, VERDICTS
+from .labels import STATUS_COLOURS, STATUS_LABELS, VERDICTS
 from .findings import SEVERITY_LABELS
-from .scorecard.styles import BAD, DEFAULT_FORMAT, GOOD, ODD, WARN, Styles, report_workbook, row_height
+from .xlsx import print_setup
+from .scorecard.styles import DEFAULT_FORMAT, Styles, report_workbook, row_height
 
 __all__ = ["write_overview", "SUMMARY_SHEET", "FILES_SHEET", "FINDINGS_SHEET"]
 
@@ -49,17 +50,7 @@ def _title(data: dict) -> str:
 
 
 def _print_setup(ws, title: str, repeat_to: int) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)                  # A4
-    ws.fit_to_pages(1, 0)            # one page wide, as many long as needed
-    ws.center_horizontally()
-    ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)
-    ws.repeat_rows(0, repeat_to)
-    ws.set_footer(f"&L{_footer_text(title)}&C第 &P 页，共 &N 页&R打印日期：&D")
-
-
-def _footer_text(text: str) -> str:
-    return text.replace("&", "&&")
+    print_setup(ws, left=title, repeat=(0, repeat_to), margins=(0.3, 0.3, 0.5, 0.6))
 
 
 def _summary(wb, st: Styles, data: dict) -> None:
@@ -113,8 +104,7 @@ def _summary(wb, st: Styles, data: dict) -> None:
                                              "format": fmt})
     row += 1
     ws.write_string(row, 1, "图例", st.note)
-    legend = [(STATUS_LABELS[code], colours) for code, colours in
-              ((PASS, GOOD), (FAIL, BAD), (MISSING, WARN), (INVALID, ODD))]
+    legend = [(STATUS_LABELS[code], colours) for code, colours in STATUS_COLOURS.items()]
     for k, (label, colours) in enumerate(legend):
         c = first_ind + 2 * k
         ws.merge_range(row, c, row, c + 1, label,

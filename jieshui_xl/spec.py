@@ -331,9 +331,16 @@ def _split_addresses(text: str) -> list[str]:
     return [a.strip() for a in re.split(r"[;；,，\s]+", text or "") if a.strip()]
 
 
+def excel_accepts_name(name: str) -> bool:
+    """Whether Excel (and XlsxWriter) take ``name`` as a defined name: a letter or ``_`` first, then
+    letters, digits, ``_`` or ``.``; not a cell reference (``ab12``, ``XFD1``, ``R1C1``, ``R12``,
+    ``C3``, ``r``, ``c``), not ``TRUE``/``FALSE``, at most 255 characters."""
+    return (bool(NAME_PATTERN.match(name)) and not looks_like_cell_reference(name)
+            and name.upper() not in ("TRUE", "FALSE") and len(name) <= 255)
+
+
 def _is_formula_name(name: str, underscore: bool = True) -> bool:
-    return bool(NAME_PATTERN.match(name)) and not looks_like_cell_reference(name) and (
-        "_" in name or not underscore)
+    return excel_accepts_name(name) and ("_" in name or not underscore)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,6 +498,8 @@ class _Loader:
         self.param_labels: dict[str, tuple[str, str]] = {}
         for row in rows:
             code = self.need(row, "代码")
+            if code and not excel_accepts_name(code):
+                self.report.add("table-bad-code", file=self.file, value=code, **row.loc("代码"))
             self.param_labels.setdefault(code, (row.text("名称"), row.text("单位")))
             year = self.number(row, "适用年度", integer=True)
             by_code.setdefault(code, {})[year] = row.get("值")

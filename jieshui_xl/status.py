@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from .data import REJECTED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED, Collection, Submission
+from .data import REJECTED, Collection, Submission
+from .labels import UNIT_STATUS_LABELS
 from .spec import TaskTable
 
 __all__ = ["STATUS_TEXT", "UNREADABLE_TEXT", "status_json", "unit_entry", "unit_label"]
 
 # A unit's status as the console commands print it (``jieshui-xl status``, the coordinator scripts).
-STATUS_TEXT = {UNIT_RETURNED: "已报送", UNIT_REJECTED: "有错误/被退回", UNIT_MISSING: "未报送"}
+STATUS_TEXT = UNIT_STATUS_LABELS
 UNREADABLE_TEXT = "已收到，无法读取"     # a rejected unit whose only file could not be read at all
 
 

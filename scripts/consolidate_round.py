@@ -14,6 +14,7 @@ with ``pip install -e .`` or not, because the repository root is put on ``sys.pa
 from __future__ import annotations
 
 import argparse
+import codecs
 import configparser
 import datetime as _dt
 import os
@@ -22,6 +23,24 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+
+MIN_PYTHON = (3, 10)
+
+
+def python_problem(version=None, executable: str | None = None) -> str:
+    """Why this Python cannot run the project (Chinese), or "" where it can."""
+    version = tuple(version or sys.version_info)[:2]
+    if version >= MIN_PYTHON:
+        return ""
+    return (f"当前使用的 Python 是 {version[0]}.{version[1]} 版（{executable or sys.executable}），"
+            f"本程序需要 Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} 或更新版本。请从 https://www.python.org "
+            "下载安装最新的 Python 3，然后重新运行。")
+
+
+def install_hint() -> str:
+    """How to install the missing packages — for the very Python that runs this script."""
+    return f'"{sys.executable}" -m pip install -e "{REPO_ROOT}"'
+
 
 SCRIPT_DIR = Path(__file__).resolve().parent
 REPO_ROOT = SCRIPT_DIR.parent
@@ -56,16 +75,21 @@ class SettingsError(Exception):
     """A setting that cannot be used; the message (Chinese) says which and how to fix it."""
 
 
+def decode_ini(raw: bytes) -> tuple[str, str]:
+    """(text, encoding) of a settings file as Notepad saves it: UTF-8 (with or without BOM),
+    "Unicode" (UTF-16 LE or BE, with BOM) or ANSI (GBK) on older Windows."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8-sig"), "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace"), "gb18030"
+
+
 def _read_ini(path: Path) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str                          # keep keys as written
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):       # Notepad may save as ANSI (GBK) on older Windows
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    text, _ = decode_ini(path.read_bytes())
     try:
         parser.read_string(text, source=str(path))
     except configparser.Error as exc:
@@ -181,13 +205,17 @@ def run_main(body, argv=None) -> int:
     """Run ``body(argv)`` with Chinese messages for every way it can end, then pause if double-clicked."""
     setup_console()
     try:
+        problem = python_problem()
+        if problem:
+            print(f"错误：{problem}")
+            return 4
         return body(argv)
     except SettingsError as exc:
         print(f"错误：{exc}")
         return 2
     except ImportError as exc:
-        print(f"缺少运行所需的 Python 程序包（{exc.name or exc}）。请在程序文件夹 {REPO_ROOT} 中运行："
-              f"\n    python -m pip install -e .\n然后重试。")
+        print(f"缺少运行所需的 Python 程序包（{exc.name or exc}）。请在命令行窗口中运行："
+              f"\n    {install_hint()}\n然后重试。")
         return 3
     except KeyboardInterrupt:
         print("\n已取消。")

@@ -20,27 +20,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # consolidate_round also puts the repository root on sys.path (works without installation)
-from consolidate_round import Settings, SettingsError, read_settings, run_main  # noqa: E402
+from consolidate_round import Settings, SettingsError, decode_ini, read_settings, run_main  # noqa: E402
 
 
 def set_config_year(path: Path, year: int) -> bool:
     """Set ``年度`` in the [汇总] section of the settings file, keeping every comment; True if changed."""
     from jieshui_xl.outputs import write_bytes
 
-    raw = path.read_bytes()
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    try:
-        text = raw.decode("utf-8-sig")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = raw.decode("gb18030"), "gb18030"
+    text, encoding = decode_ini(path.read_bytes())
+    newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     section, changed, found = "", False, False
     for i, line in enumerate(lines):
         header = re.match(r"\s*\[(.+?)\]\s*$", line)
         if header:
             if section == "汇总" and not found:           # no 年度 line in [汇总]: add one at its end
-                lines.insert(i, f"年度 = {year}\n")
+                lines.insert(i, f"年度 = {year}{newline}")
                 found = changed = True
             section = header.group(1).strip()
             continue
@@ -52,12 +47,11 @@ def set_config_year(path: Path, year: int) -> bool:
                 changed = True
     if not found:
         if section != "汇总":
-            lines.append("\n[汇总]\n")
-        lines.append(f"年度 = {year}\n")
+            lines.append(f"{newline}[汇总]{newline}")
+        lines.append(f"年度 = {year}{newline}")
         changed = True
     if changed:
-        data = "".join(lines).encode(encoding)
-        write_bytes(path, (b"\xef\xbb\xbf" if bom else b"") + data)
+        write_bytes(path, "".join(lines).encode(encoding))        # utf-16 and utf-8-sig write their BOM
     return changed
 
 

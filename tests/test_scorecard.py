@@ -3,6 +3,7 @@ print setup, formats, and that department text can never turn into a formula."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import openpyxl
@@ -173,7 +174,8 @@ def test_print_setup(sample):
     assert (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$1:$3"
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-    assert "&D" in ws.oddFooter.right.text
+    # The date is written by the program (2026-12-01), never left to the printer's locale (&D).
+    assert ws.oddFooter.right.text == f"生成日期：{datetime.date.today().isoformat()}"
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("填表人") for t in texts) and any(t.startswith("审核人") for t in texts)
     assert any(t.startswith("日期") for t in texts)

@@ -248,16 +248,3 @@ def test_unreadable_task_table_is_a_chinese_message(tmp_path):
         assert proc.stdout.startswith("错误：") and "不存在的任务分工表.xlsx" in proc.stdout
         assert "Traceback" not in proc.stdout + proc.stderr
     assert not (tmp_path / "填报表").exists() and not (tmp_path / "输出").exists()
-
-
-@pytest.mark.parametrize("bat, script", [("一键汇总.bat", "consolidate_round.py"), ("新年度准备.bat", "new_year.py")])
-def test_windows_wrappers(bat, script):
-    raw = (SCRIPTS / bat).read_bytes()
-    assert not raw.startswith(b"\xef\xbb\xbf")               # a BOM would break the first command
-    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")   # CRLF only
-    text = raw.decode("utf-8")
-    lines = text.splitlines()
-    chcp = next(i for i, line in enumerate(lines) if line.startswith("chcp 65001"))
-    assert all(line.isascii() for line in lines[:chcp + 1])   # nothing non-ASCII before the code page switch
-    assert f'"%~dp0{script}"' in text and (SCRIPTS / script).is_file()
-    assert "JIESHUI_PAUSE=1" in text and "py -3" in text and "pause" in text

@@ -70,6 +70,7 @@ def test_status_of_a_collected_folder_and_cli(table, tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8"))["units"] == json.loads(json.dumps(data["units"], default=str))
     assert f"{units[0]}：未报送" in result.output
+    assert f"{unit}：被退回" in result.output        # the scorecard's label (labels.UNIT_STATUS_LABELS)
 
 
 def test_cli_status_without_folder(tmp_path):

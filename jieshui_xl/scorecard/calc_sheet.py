@@ -11,7 +11,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..findings import SEVERITY_LABELS
 from ..formula import parse
-from .context import Context, begin_sheet, print_setup, sheet_ref, substituted
+from ..xlsx import Pager, print_setup
+from .context import HEADER_HEIGHT, Context, begin_sheet, section, sheet_ref, substituted
 from .styles import row_height
 
 SHEET = "计算过程"
@@ -20,47 +21,55 @@ WIDTHS = [25, 22, 32, 28, 11, 9, 10, 26, 9, 34]
 LAST = len(WIDTHS) - 1
 
 
+TOP = 26 + 15 + 15     # points: title, subtitle and the gap above the first section
+
+
 def write(ctx: Context) -> None:
     ws, st = ctx.sheets[SHEET], ctx.st
     begin_sheet(ctx, ws, WIDTHS, "计算过程")
     ws.merge_range(1, 0, 1, LAST, "每个结果都是实时公式：修改“汇总数据”中的报送值后，Excel/WPS/LibreOffice 会重新计算。"
                    "“代入数值”为程序计算时代入的数值，便于核对。", st.subtitle)
-    row = _parameters(ctx, ws, 3)
-    row = _indicators(ctx, ws, row + 1)
-    row = _calcs(ctx, ws, row + 1)
-    row = _checks(ctx, ws, row + 1)
+    print_setup(ws, repeat=0)
+    pager = Pager(ws, WIDTHS, top=TOP, repeat=26)
+    row = _parameters(ctx, ws, pager, 3)
+    row = _indicators(ctx, ws, pager, row + 1)
+    row = _calcs(ctx, ws, pager, row + 1)
+    row = _checks(ctx, ws, pager, row + 1)
     for code, tl in ctx.logic.tables.items():
-        row = _table_rows(ctx, ws, code, tl, row + 1)
-    print_setup(ws)
+        row = _table_rows(ctx, ws, pager, code, tl, row + 1)
 
 
-def _header(ws, st, row: int, title: str, heads: list[str]) -> int:
-    ws.merge_range(row, 0, row, LAST, title, st.section)
-    for c, head in enumerate(heads):
-        ws.write_string(row + 1, c, head, st.header)
-    for c in range(len(heads), LAST + 1):
-        ws.write_blank(row + 1, c, None, st.header)
-    return row + 2
+def _header(ws, st, pager: Pager, row: int, title: str, heads: list[str], keep: float = HEADER_HEIGHT * 2) -> int:
+    return section(ws, st, pager, row, title, heads + [""] * (LAST + 1 - len(heads)), WIDTHS, keep)
 
 
 def _lead(ws, st, row: int, code: str, label: str, formula: str, shown: str) -> None:
     """The first four columns of a formula row: 代码 | name | formula | 代入数值."""
-    ws.write_string(row, 0, code, st.code)
+    ws.write_string(row, 0, code, st.code_wrap)
     ws.write_string(row, 1, label, st.text)
     ws.write_string(row, 2, formula, st.code_wrap)
     ws.write_string(row, 3, shown, st.code_wrap)
 
 
-def _fit(ws, row: int, texts: list, note: str) -> None:
-    """A height that shows ``texts`` ((text, width) pairs) and the small-print note of the last column."""
-    ws.set_row(row, max(row_height(texts), row_height([(note, WIDTHS[LAST])], small=True)))
+def _height(texts: list, note: str = "") -> float:
+    """A height that shows ``texts`` ((text, column) pairs) and the small-print note of the last column."""
+    return max(row_height([(text, WIDTHS[col]) for text, col in texts]),
+               row_height([(note, WIDTHS[LAST])], small=True))
 
 
-def _parameters(ctx: Context, ws, row: int) -> int:
+def _place(ws, pager: Pager, row: int, texts: list, note: str = "") -> int:
+    height = _height(texts, note)
+    row = pager.place(row, height)
+    ws.set_row(row, height)
+    return row
+
+
+def _parameters(ctx: Context, ws, pager: Pager, row: int) -> int:
     st = ctx.st
-    row = _header(ws, st, row, "一、参数（节水办在任务分工表“参数”工作表中设定）",
+    row = _header(ws, st, pager, row, "一、参数（节水办在任务分工表“参数”工作表中设定）",
                   ["代码", "", "", "", "值"])
     for code in ctx.table.parameter_names():
+        row = _place(ws, pager, row, [])
         ws.merge_range(row, 0, row, 3, code, st.code)
         value = ctx.table.params[code]
         ws.write_number(row, 4, float(value), st.number(None))
@@ -69,15 +78,19 @@ def _parameters(ctx: Context, ws, row: int) -> int:
     return row
 
 
-def _indicators(ctx: Context, ws, row: int) -> int:
+def _indicators(ctx: Context, ws, pager: Pager, row: int) -> int:
     st, lg = ctx.st, ctx.logic
-    row = _header(ws, st, row, "二、指标计算",
+    row = _header(ws, st, pager, row, "二、指标计算",
                   ["代码", "指标", "计算公式", "代入数值", "计算结果", "单位", "目标值", "达标规则", "达标情况", "说明"])
+    first = row
     for ind in ctx.table.indicators:
         r = ctx.result.by_code(ind.code)
         shown_formula = ind.formula or (ind.row_formula if ind.table else None)
         formula = shown_formula.text if shown_formula else ""
         shown = substituted(ind.formula, ctx.cached) if ind.formula else ("逐行计算，见下方表格" if ind.table else "")
+        rule = ind.rule.text if ind.rule else (ind.row_rule.text if ind.row_rule else "")
+        row = _place(ws, pager, row, [(ind.code, 0), (ind.name, 1), (formula, 2), (shown, 3),
+                                      (ind.result_unit, 5), (rule, 7)], ind.remark)
         _lead(ws, st, row, ind.code, ind.name, formula, shown)
         ctx.raw_formula(ws, row, 4, ind.value_name, [ind.value_name], st.number(ind.decimals), r.value)
         ws.write_string(row, 5, ind.result_unit, st.text_center)
@@ -86,24 +99,23 @@ def _indicators(ctx: Context, ws, row: int) -> int:
             ctx.define(ind.target_name, SHEET, row, 6)
         else:
             ws.write_blank(row, 6, None, st.text)
-        rule = ind.rule.text if ind.rule else (ind.row_rule.text if ind.row_rule else "")
         ws.write_string(row, 7, rule, st.code_wrap)
         ctx.raw_formula(ws, row, 8, ind.status_name, [ind.status_name], st.status, r.status_label)
         ws.write_string(row, 9, ind.remark, st.note)
-        _fit(ws, row, [(formula, WIDTHS[2]), (shown, WIDTHS[3]), (rule, WIDTHS[7]), (ind.name, WIDTHS[1])],
-             ind.remark)
         row += 1
     status_col = _col(8)
-    st.status_rules(ws, f"{status_col}{row - len(ctx.table.indicators) + 1}:{status_col}{row}")
+    st.status_rules(ws, f"{status_col}{first + 1}:{status_col}{row}")
     return row
 
 
-def _calcs(ctx: Context, ws, row: int) -> int:
+def _calcs(ctx: Context, ws, pager: Pager, row: int) -> int:
     st, lg = ctx.st, ctx.logic
-    row = _header(ws, st, row, "三、计算项（如漏损率修正值 R1～R4、年降低率、年增长率）",
+    row = _header(ws, st, pager, row, "三、计算项（如漏损率修正值 R1～R4、年降低率、年增长率）",
                   ["代码", "名称", "公式", "代入数值", "结果", "单位", "所属指标", "", "", "说明"])
     for calc in ctx.table.calcs.values():
         shown = substituted(calc.formula, ctx.cached)
+        row = _place(ws, pager, row, [(calc.code, 0), (calc.label, 1), (calc.formula.text, 2), (shown, 3),
+                                      (calc.unit, 5)], calc.note)
         _lead(ws, st, row, calc.code, calc.label, calc.formula.text, shown)
         ctx.formula(ws, row, 4, lg.formulas[calc.code], st.number(4), ctx.value(calc.code))
         ctx.define(calc.code, SHEET, row, 4)
@@ -112,29 +124,28 @@ def _calcs(ctx: Context, ws, row: int) -> int:
         ws.write_blank(row, 7, None, st.text)
         ws.write_blank(row, 8, None, st.text)
         ws.write_string(row, 9, calc.note, st.note)
-        _fit(ws, row, [(calc.formula.text, WIDTHS[2]), (shown, WIDTHS[3]), (calc.label, WIDTHS[1])], calc.note)
         row += 1
     return row
 
 
-def _checks(ctx: Context, ws, row: int) -> int:
+def _checks(ctx: Context, ws, pager: Pager, row: int) -> int:
     st, lg = ctx.st, ctx.logic
-    row = _header(ws, st, row, "四、一致性检查（结果为 FALSE 即不一致；“错误”使相关指标为“数据异常”，“警告”只提示）",
+    row = _header(ws, st, pager, row, "四、一致性检查（结果为 FALSE 即不一致；“错误”使相关指标为“数据异常”，“警告”只提示）",
                   ["代码", "提示", "规则", "代入数值", "结果", "严重程度", "", "", "", "涉及数据项"])
     first = row
     for chk in ctx.table.checks:
         shown = substituted(chk.rule, ctx.cached)
+        items = "、".join(sorted(ctx.table.items_used(chk.rule)))
+        row = _place(ws, pager, row, [(chk.code, 0), (chk.message, 1), (chk.rule.text, 2), (shown, 3)], items)
         _lead(ws, st, row, chk.code, chk.message, chk.rule.text, shown)
         ctx.formula(ws, row, 4, lg.formulas[chk.code], st.boolean, ctx.value(chk.code))
         ctx.define(chk.code, SHEET, row, 4)
         ws.write_string(row, 5, SEVERITY_LABELS.get(chk.severity, chk.severity), st.text_center)
         for c in (6, 7, 8):
             ws.write_blank(row, c, None, st.text)
-        items = "、".join(sorted(ctx.table.items_used(chk.rule)))
         ws.write_string(row, 9, items, st.note)
         cf = st.cf_bad if chk.severity == "error" else st.cf_warn
         ws.conditional_format(row, 4, row, 4, {"type": "cell", "criteria": "==", "value": "FALSE", "format": cf})
-        _fit(ws, row, [(chk.message, WIDTHS[1]), (chk.rule.text, WIDTHS[2]), (shown, WIDTHS[3])], items)
         row += 1
     if row > first:
         ws.conditional_format(first, 4, row - 1, 4, {"type": "cell", "criteria": "==", "value": "TRUE",
@@ -142,40 +153,39 @@ def _checks(ctx: Context, ws, row: int) -> int:
     return row
 
 
-def _table_rows(ctx: Context, ws, code: str, tl, row: int) -> int:
-    """Per-row formulas of a table indicator, with its helper ranges (filled/complete/value/pass)."""
+def _table_rows(ctx: Context, ws, pager: Pager, code: str, tl, row: int) -> int:
+    """Per-row formulas of a table indicator, with its helper ranges (filled/complete/value/pass),
+    on one page (the helper ranges are contiguous)."""
     st = ctx.st
     ind = ctx.table.indicator(code)
     r = ctx.result.by_code(code)
     tbl = tl.table
-    row = _header(ws, st, row, f"五、{ind.code} {ind.name}：逐行计算（数据见“汇总数据”表格 {tbl.code}）",
+    texts = [_row_texts(ctx, ind, tbl, r.rows[i] if i < len(r.rows) else None) for i in range(tbl.rows)]
+    heights = [_height([(t["content"], 1), (t["formula"], 2), (t["shown"], 3), (ind.result_unit, 5),
+                        (t["rule"], 9)]) for t in texts]
+    block = sum(heights) + HEADER_HEIGHT                  # the rows and their 合计
+    row = _header(ws, st, pager, row, f"五、{ind.code} {ind.name}：逐行计算（数据见“汇总数据”表格 {tbl.code}）",
                   ["行", "行内容", "行公式", "代入数值", "行值", "单位", "已填(1/0)", "填全(1/0)", "达标(1/0)",
-                   "行规则（row_value 为行值）"])
+                   "行规则（row_value 为行值）"], keep=block)
     value_col, filled_col, complete_col, pass_col = 4, 6, 7, 8
+    row = pager.place(row, block)
     first = row
-    text_cols = [c for c in tbl.columns if not c.numeric][:2]
-    for i in range(tbl.rows):
+    for i, t in enumerate(texts):
         rr = r.rows[i] if i < len(r.rows) else None
         cells = {c.code: ctx.table_cells[(tbl.code, i, c.code)] for c in tbl.columns}
-        value_ref = sheet_ref(SHEET, row, value_col)
-        rename = dict(cells, row_value=value_ref)
-        row_values = dict(ctx.cached, **(rr.cells if rr else {}))
+        rename = dict(cells, row_value=sheet_ref(SHEET, row, value_col))
+        ws.set_row(row, heights[i])
         ws.write_number(row, 0, i + 1, st.integer)
-        content = " / ".join(str(rr.cells.get(c.code)) for c in text_cols if rr and rr.cells.get(c.code) is not None)
-        ws.write_string(row, 1, content, st.text)
-        ws.write_string(row, 2, ind.row_formula.text if ind.row_formula else "", st.code_wrap)
-        shown = substituted(ind.row_formula, row_values) if rr and rr.filled else ""
-        ws.write_string(row, 3, shown, st.code_wrap)
+        ws.write_string(row, 1, t["content"], st.text)
+        ws.write_string(row, 2, t["formula"], st.code_wrap)
+        ws.write_string(row, 3, t["shown"], st.code_wrap)
         ctx.formula(ws, row, value_col, tl.value, st.number(ind.decimals),
                     rr.value if rr else None, rename)
         ws.write_string(row, 5, ind.result_unit, st.text_center)
         ctx.formula(ws, row, filled_col, tl.filled, st.integer, float(rr.filled) if rr else 0.0, rename)
         ctx.formula(ws, row, complete_col, tl.complete, st.integer, float(rr.complete) if rr else 0.0, rename)
         ctx.formula(ws, row, pass_col, tl.passed, st.integer, float(rr.passed) if rr else 0.0, rename)
-        rule = ind.row_rule.text if ind.row_rule else ""
-        if rr and rr.value is not None and ind.row_rule:
-            rule += "\n→ " + substituted(ind.row_rule, dict(row_values, row_value=rr.value))
-        ws.write_string(row, 9, rule, st.code_wrap)
+        ws.write_string(row, 9, t["rule"], st.code_wrap)
         row += 1
     last = row - 1
     for part, col in (("filled", filled_col), ("complete", complete_col), ("value", value_col),
@@ -188,6 +198,7 @@ def _table_rows(ctx: Context, ws, code: str, tl, row: int) -> int:
         "type": "formula", "criteria": f"=AND(${_col(filled_col)}{first + 1}=1,${_col(pass_col)}{first + 1}=0)",
         "format": st.cf_bad})
     # The aggregate (status and note use the helper ranges by name).
+    ws.set_row(row, HEADER_HEIGHT)
     ws.write_string(row, 0, "合计", st.header)
     ws.write_string(row, 1, "已填行数 / 达标行数", st.text)
     for part, col in (("filled", filled_col), ("complete", complete_col), ("pass", pass_col)):
@@ -196,6 +207,18 @@ def _table_rows(ctx: Context, ws, code: str, tl, row: int) -> int:
                                                          "pass": "passed"}[part]))
         ctx.formula(ws, row, col, parse(f"SUM({name})"), st.integer, cached)
     return row + 1
+
+
+def _row_texts(ctx: Context, ind, tbl, rr) -> dict[str, str]:
+    """What one row of a table indicator shows: its content, formula, numbers and rule."""
+    text_cols = [c for c in tbl.columns if not c.numeric][:2]
+    row_values = dict(ctx.cached, **(rr.cells if rr else {}))
+    content = " / ".join(str(rr.cells.get(c.code)) for c in text_cols if rr and rr.cells.get(c.code) is not None)
+    rule = ind.row_rule.text if ind.row_rule else ""
+    if rr and rr.value is not None and ind.row_rule:
+        rule += "\n→ " + substituted(ind.row_rule, dict(row_values, row_value=rr.value))
+    return {"content": content, "formula": ind.row_formula.text if ind.row_formula else "",
+            "shown": substituted(ind.row_formula, row_values) if rr and rr.filled else "", "rule": rule}
 
 
 def _col(col: int) -> str:

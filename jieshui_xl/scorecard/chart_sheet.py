@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter
 
 from ..compute import PASS
-from .context import Context, begin_sheet, print_setup, sheet_ref
+from ..xlsx import print_setup
+from .context import Context, begin_sheet, sheet_ref
 from .styles import BAD, row_height
 
 SHEET = "达标对比图"

@@ -13,18 +13,11 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..compute import Logic, Result
-from ..data import (ACCEPTED, DUPLICATE, REJECTED, SKIPPED, SUPERSEDED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED,
-                    Collection)
+from ..data import Collection
+from ..findings import JieshuiError
 from ..formula import ExcelError, Formula
 from ..spec import TaskTable
-from .styles import Styles
-
-UNIT_STATUS_LABELS = {UNIT_RETURNED: "已报送", UNIT_REJECTED: "被退回", UNIT_MISSING: "未报送"}
-SUBMISSION_LABELS = {ACCEPTED: "采用", SUPERSEDED: "被替代（未采用）", DUPLICATE: "重复（已忽略）",
-                     REJECTED: "退回（未采用）", SKIPPED: "跳过"}
-
-
-FOOTER = "&C第 &P 页，共 &N 页&R打印日期：&D"
+from .styles import Styles, row_height
 
 
 def begin_sheet(ctx: "Context", ws, widths, subject: str) -> None:
@@ -35,15 +28,35 @@ def begin_sheet(ctx: "Context", ws, widths, subject: str) -> None:
     ws.set_row(0, 26)
 
 
-def print_setup(ws, repeat: int | None = None, pages_high: int = 0) -> None:
-    """A4 landscape, one page wide (``pages_high`` 0: as many pages as needed), ``repeat`` row on
-    every page, page number and print date in the footer."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, pages_high)
-    if repeat is not None:
-        ws.repeat_rows(repeat)
-    ws.set_footer(FOOTER)
+SECTION_HEIGHT = HEADER_HEIGHT = 18.0     # points
+
+
+def section(ws, st, pager, row: int, title: str, heads: list[str], widths,
+            keep: float = HEADER_HEIGHT * 2) -> int:
+    """A section title and its column header over the columns of ``widths``, kept on one page with
+    the next ``keep`` points (the section's first row) and repeated at the top of every page the
+    section continues on (``pager``: :class:`jieshui_xl.xlsx.Pager`).  Returns the row under it."""
+    last = len(widths) - 1
+    spans = [widths[c] if c < len(heads) - 1 else sum(widths[c:]) for c in range(len(heads))]
+    height = row_height(list(zip(heads, spans)), minimum=HEADER_HEIGHT)
+    pager.heading = None
+    row = pager.place(row, SECTION_HEIGHT + height, keep_with_next=keep)
+    ws.merge_range(row, 0, row, last, title, st.section)
+    ws.set_row(row, SECTION_HEIGHT)
+    column_heads(ws, st, row + 1, heads, last, height)
+    pager.heading = (lambda r: column_heads(ws, st, r, heads, last, height), height)
+    return row + 2
+
+
+def column_heads(ws, st, row: int, heads: list[str], last: int, height: float) -> None:
+    """A header row; where there are fewer heads than columns the last one spans the rest."""
+    for c, head in enumerate(heads[:-1]):
+        ws.write_string(row, c, head, st.header)
+    if len(heads) - 1 < last:
+        ws.merge_range(row, len(heads) - 1, row, last, heads[-1], st.header)
+    else:
+        ws.write_string(row, last, heads[-1], st.header)
+    ws.set_row(row, height)
 
 
 def sheet_ref(sheet: str, row: int, col: int, row2: int | None = None, col2: int | None = None) -> str:
@@ -84,7 +97,8 @@ class Context:
     def define_names(self) -> None:
         undefined = sorted(self.used - set(self.names))
         if undefined:
-            raise RuntimeError("scorecard formulas use undefined names: " + ", ".join(undefined))
+            raise JieshuiError("评分表的公式引用了未定义的名称（会显示 #NAME?）：" + "、".join(undefined)
+                               + "。因此没有写出评分表，请把本消息告知维护人员。")
         for name, ref in self.names.items():
             self.wb.define_name(name, "=" + ref)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .context import Context, begin_sheet, print_setup, sheet_ref
+from ..xlsx import print_setup
+from .context import Context, begin_sheet, sheet_ref
 from .styles import row_height
 
 SHEET = "汇总数据"
@@ -31,7 +32,7 @@ def write(ctx: Context) -> None:
     for n, item in enumerate(table.items.values(), start=1):
         cv = ctx.collection.values.get(item.code)
         ws.write_number(row, 0, n, st.integer)
-        ws.write_string(row, 1, item.code, st.code)
+        ws.write_string(row, 1, item.code, st.code_wrap)
         ws.write_string(row, 2, item.label, st.text)
         _write_value(ws, row, VALUE_COL, None if cv is None else cv.value, st)
         ctx.define(item.code, SHEET, row, VALUE_COL)
@@ -44,7 +45,7 @@ def write(ctx: Context) -> None:
         extra = ([f"原填：{cv.raw}"] if cv is not None and cv.raw not in (None, "") else []) + rejected.get(item.code, [])
         ws.write_string(row, 10, "\n".join(extra), st.text)
         ws.write_string(row, 11, "、".join(users.get(item.code, [])), st.text_center)
-        ws.set_row(row, row_height([(item.label, 30), ("\n".join(extra), 24),
+        ws.set_row(row, row_height([(item.code, 26), (item.label, 30), ("\n".join(extra), 24),
                                     (cv.source if cv else "", 22), (cv.file if cv else "", 20)]))
         row += 1
     ws.autofilter(HEADER_ROW, 0, row - 1, last)

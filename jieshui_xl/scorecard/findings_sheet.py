@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..findings import SEVERITY_LABELS
-from .context import Context, begin_sheet, print_setup
+from ..xlsx import print_setup
+from .context import Context, begin_sheet
 from .styles import row_height
 
 SHEET = "问题清单"
@@ -28,12 +29,12 @@ def write(ctx: Context) -> None:
         values = [SEVERITY_LABELS.get(f.severity, f.severity), f.code, f.unit, f.file, f.sheet, f.cell, f.field,
                   f.value, f.message]
         for c, v in enumerate(values, start=1):
-            fmt = st.code if c == 2 else st.text
+            fmt = st.code_wrap if c == 2 else st.text
             if v is None or v == "":
                 ws.write_blank(row, c, None, fmt)
             else:
                 ws.write_string(row, c, str(v), fmt)
-        ws.set_row(row, row_height([(f.message, 60), (f.file or "", 22), (f.field or "", 20),
+        ws.set_row(row, row_height([(f.code, COLUMNS[2][1]), (f.message, 60), (f.file or "", 22), (f.field or "", 20),
                                     (f.value or "", 14), (f.unit or "", 14)]))
         row += 1
     if not findings:

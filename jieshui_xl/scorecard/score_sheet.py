@@ -8,6 +8,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..compute import INVALID, MISSING, PASS, STATUS_LABELS, VERDICTS
 from ..data import UNIT_MISSING, UNIT_REJECTED
+from ..xlsx import keep_blocks_together, print_setup
 from .context import Context
 from .styles import row_height
 
@@ -21,6 +22,7 @@ COLUMNS = [  # header, width, wrapped (counts for row height)
 LAST = len(COLUMNS) - 1
 VALUE_COL, UNIT_COL, STATUS_COL, TYPE_COL, NOTE_COL = 5, 6, 7, 3, 10
 TITLE_ROW, SUMMARY_ROW, HEADER_ROW = 0, 1, 2
+REPEAT_HEIGHT = 30 + 24 + 20      # points: the title, summary and header rows set below
 
 
 def title_text(table) -> str:
@@ -39,6 +41,7 @@ def write(ctx: Context) -> None:
 
     first = HEADER_ROW + 1
     row = first
+    heights: list[float] = []
     for ind in table.indicators:
         r = result.by_code(ind.code)
         ws.write_number(row, 0, ind.seq, st.integer)
@@ -55,8 +58,9 @@ def write(ctx: Context) -> None:
         ws.write_string(row, 8, leads, st.text)
         ws.write_string(row, 9, responsible, st.text)
         ctx.formula(ws, row, NOTE_COL, lg.note[ind.code], st.text, r.note)
-        ws.set_row(row, row_height([(ind.name, 18), (ind.requirement, 25), (ind.result_unit, 9), (leads, 12),
-                                    (responsible, 18), (r.note, 27), (ind.goal, 9)], minimum=22))
+        heights.append(row_height([(ind.name, 18), (ind.requirement, 25), (ind.result_unit, 9), (leads, 12),
+                                   (responsible, 18), (r.note, 27), (ind.goal, 9)], minimum=22))
+        ws.set_row(row, heights[-1])
         row += 1
     last = row - 1
     _goals(ctx, ws, first)
@@ -74,14 +78,10 @@ def write(ctx: Context) -> None:
     row = _signatures(ctx, ws, row + 1)
     ws.print_area(0, 0, row, LAST)
     ws.freeze_panes(HEADER_ROW + 1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.repeat_rows(TITLE_ROW, HEADER_ROW)
-    city = f"{table.city}{table.year}年度".replace("&", "&&")
-    ws.set_footer(f"&L{city}评分表&C第 &P 页，共 &N 页&R打印日期：&D")
+    print_setup(ws, left=f"{table.city}{table.year}年度评分表", repeat=(TITLE_ROW, HEADER_ROW))
+    # A merged 目标 cell is never split by a page break.
+    keep_blocks_together(ws, [w for _, w, _ in COLUMNS], [(first + a, sum(heights[a:b])) for a, b in
+                                                          _goal_groups(table.indicators)], REPEAT_HEIGHT)
     ws.activate()
 
 
@@ -89,17 +89,24 @@ def _cell(row: int, col: int, absolute: bool = True) -> str:
     return xl_rowcol_to_cell(row, col, absolute, absolute)
 
 
+def _goal_groups(inds) -> list[tuple[int, int]]:
+    """(start, end) index ranges of consecutive indicators of the same goal."""
+    groups, start = [], 0
+    for i in range(1, len(inds) + 1):
+        if i == len(inds) or inds[i].goal != inds[start].goal:
+            groups.append((start, i))
+            start = i
+    return groups
+
+
 def _goals(ctx: Context, ws, first: int) -> None:
     """The 目标 column, merged over consecutive indicators of the same goal."""
     inds = ctx.table.indicators
-    start = 0
-    for i in range(1, len(inds) + 1):
-        if i == len(inds) or inds[i].goal != inds[start].goal:
-            if i - start > 1:
-                ws.merge_range(first + start, 1, first + i - 1, 1, inds[start].goal, ctx.st.text_center)
-            else:
-                ws.write_string(first + start, 1, inds[start].goal, ctx.st.text_center)
-            start = i
+    for start, end in _goal_groups(inds):
+        if end - start > 1:
+            ws.merge_range(first + start, 1, first + end - 1, 1, inds[start].goal, ctx.st.text_center)
+        else:
+            ws.write_string(first + start, 1, inds[start].goal, ctx.st.text_center)
 
 
 def _summary(ctx: Context, ws, first: int, last: int) -> None:

@@ -10,19 +10,12 @@ import contextlib
 from pathlib import Path
 from typing import Iterator
 
-import xlsxwriter
-
-from ..compute import FAIL, INVALID, MISSING, PASS, STATUS_LABELS
+from ..labels import (BAD, GOOD, INFO, ODD, SEVERITY_COLOURS, STATUS_COLOURS, STATUS_LABELS, UNIT_STATUS_COLOURS,
+                      UNIT_STATUS_LABELS, VETO, WARN)
 from ..outputs import atomic_path
 from ..textwidth import text_width, wrapped_lines
+from ..xlsx import Workbook
 
-# Palette (fill, font) by meaning.
-GOOD = ("#C6EFCE", "#006100")
-BAD = ("#FFC7CE", "#9C0006")
-WARN = ("#FFEB9C", "#7F5F00")
-ODD = ("#E4DFEC", "#5B2C6F")
-INFO = ("#DDEBF7", "#1F4E78")
-VETO = ("#C00000", "#FFFFFF")
 HEADER_FILL = "#D9E1F2"
 SECTION_FILL = "#F2F2F2"
 
@@ -35,11 +28,11 @@ DEFAULT_FORMAT = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter"
 
 
 @contextlib.contextmanager
-def report_workbook(path) -> Iterator[xlsxwriter.Workbook]:
+def report_workbook(path) -> Iterator[Workbook]:
     """An xlsxwriter workbook written atomically to ``path`` (folder created) in which text is never
     turned into a formula, a number or a link: departments' text stays exactly as typed."""
     with atomic_path(Path(path)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
+        wb = Workbook(str(tmp), {
             "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
             "default_format_properties": dict(DEFAULT_FORMAT)})
         try:
@@ -75,13 +68,17 @@ class Styles:
         self.note = wb.add_format(dict(base, font_size=NOTE_SIZE, text_wrap=True, valign="top", font_color="#404040"))
         self.sign = wb.add_format(dict(base, font_size=11, valign="bottom"))
         self._numbers: dict[int, object] = {}
-        # Conditional formats (only font/fill/border apply).
-        self.cf_good = wb.add_format({"bg_color": GOOD[0], "font_color": GOOD[1]})
-        self.cf_bad = wb.add_format({"bg_color": BAD[0], "font_color": BAD[1]})
-        self.cf_warn = wb.add_format({"bg_color": WARN[0], "font_color": WARN[1]})
-        self.cf_odd = wb.add_format({"bg_color": ODD[0], "font_color": ODD[1]})
-        self.cf_info = wb.add_format({"bg_color": INFO[0], "font_color": INFO[1]})
+        # Conditional formats (only font/fill/border apply), one per palette colour.
+        self._cf: dict[tuple[str, str], object] = {}
+        self.cf_good, self.cf_bad, self.cf_warn = self.cf(GOOD), self.cf(BAD), self.cf(WARN)
+        self.cf_odd, self.cf_info = self.cf(ODD), self.cf(INFO)
         self.cf_veto = wb.add_format({"bg_color": VETO[0], "font_color": VETO[1], "bold": True})
+
+    def cf(self, colours: tuple[str, str]):
+        """The conditional format of a palette colour pair (fill, font)."""
+        if colours not in self._cf:
+            self._cf[colours] = self.wb.add_format({"bg_color": colours[0], "font_color": colours[1]})
+        return self._cf[colours]
 
     def number(self, decimals: int | None = None):
         """A number cell showing ``decimals`` places (None: as many as needed)."""
@@ -94,11 +91,18 @@ class Styles:
 
     # -- conditional formatting ---------------------------------------------------------------
     def status_rules(self, ws, cell_range: str) -> None:
-        """Colour a range by indicator status (the labels of :data:`~jieshui_xl.compute.STATUS_LABELS`)."""
-        colour = {PASS: self.cf_good, FAIL: self.cf_bad, MISSING: self.cf_warn, INVALID: self.cf_odd}
-        for code, label in STATUS_LABELS.items():
-            ws.conditional_format(cell_range, {"type": "cell", "criteria": "==", "value": _quoted(label),
-                                               "format": colour[code]})
+        """Colour a range by indicator status (labels and colours of :mod:`jieshui_xl.labels`)."""
+        self._label_rules(ws, cell_range, STATUS_LABELS, STATUS_COLOURS)
+
+    def unit_status_rules(self, ws, cell_range: str) -> None:
+        """Colour a range by reporting-unit status (已报送 / 被退回 / 未报送)."""
+        self._label_rules(ws, cell_range, UNIT_STATUS_LABELS, UNIT_STATUS_COLOURS)
+
+    def _label_rules(self, ws, cell_range: str, labels: dict, colours: dict) -> None:
+        for code, label in labels.items():
+            if code in colours:
+                ws.conditional_format(cell_range, {"type": "cell", "criteria": "==", "value": _quoted(label),
+                                                   "format": self.cf(colours[code])})
 
     def ranked_rules(self, ws, cell_range: str, values_low_to_high: list[str]) -> None:
         """Colour a range of ranked choices: lowest red, highest green, the others yellow."""
@@ -108,11 +112,7 @@ class Styles:
                                                "format": fmt})
 
     def severity_rules(self, ws, cell_range: str, labels: dict[str, str]) -> None:
-        colour = {"error": self.cf_bad, "warning": self.cf_warn, "info": self.cf_info}
-        for code, label in labels.items():
-            if code in colour:
-                ws.conditional_format(cell_range, {"type": "cell", "criteria": "==", "value": _quoted(label),
-                                                   "format": colour[code]})
+        self._label_rules(ws, cell_range, labels, SEVERITY_COLOURS)
 
 
 def _quoted(text: str) -> str:

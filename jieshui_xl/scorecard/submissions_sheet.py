@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..data import ACCEPTED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
-from .context import SUBMISSION_LABELS, UNIT_STATUS_LABELS, Context, begin_sheet, print_setup
+from ..labels import ACCEPTED, SUBMISSION_LABELS, UNIT_MISSING, UNIT_STATUS_LABELS
+from ..xlsx import Pager, print_setup
+from .context import Context, begin_sheet, section
 from .styles import row_height
 
 SHEET = "报送情况"
@@ -13,22 +14,26 @@ SHEET = "报送情况"
 UNIT_COLUMNS = [("序号", 5), ("单位", 18), ("报送情况", 10), ("采用文件", 30), ("保存时间", 16), ("错误", 7),
                 ("警告", 7), ("联系人", 18), ("填报日期", 12), ("说明", 34)]
 LAST = len(UNIT_COLUMNS) - 1
+WIDTHS = [w for _, w in UNIT_COLUMNS]
 
 
 def write(ctx: Context) -> None:
     ws, st, table, coll = ctx.sheets[SHEET], ctx.st, ctx.table, ctx.collection
-    begin_sheet(ctx, ws, [w for _, w in UNIT_COLUMNS], "报送情况")
+    begin_sheet(ctx, ws, WIDTHS, "报送情况")
     units = table.reporting_units()
-    ws.merge_range(1, 0, 1, LAST, "一、各填报单位", st.section)
+    print_setup(ws, repeat=0)
+    pager = Pager(ws, WIDTHS, top=26, repeat=26)
     header = 2
-    for c, (head, _) in enumerate(UNIT_COLUMNS):
-        ws.write_string(header, c, head, st.header)
-    row = header + 1
+    row = section(ws, st, pager, 1, "一、各填报单位", [h for h, _ in UNIT_COLUMNS], WIDTHS)
     first = row
     for n, unit in enumerate(units, start=1):
         status = ctx.unit_status(unit)
         sub = coll.accepted(unit)
         contact = coll.contacts.get(unit) or {}
+        note = _unit_note(ctx, unit, status)
+        height = row_height([(unit, 18), (sub.file if sub else "", 30), (ctx.contact(unit), 18), (note, 34)])
+        row = pager.place(row, height)
+        ws.set_row(row, height)
         ws.write_number(row, 0, n, st.integer)
         ws.write_string(row, 1, unit, st.text)
         ws.write_string(row, 2, UNIT_STATUS_LABELS.get(status, status), st.text_center)
@@ -38,28 +43,21 @@ def write(ctx: Context) -> None:
         ws.write_number(row, 6, sub.warnings if sub else 0, st.integer)
         ws.write_string(row, 7, ctx.contact(unit), st.text)
         ws.write_string(row, 8, str(contact.get("date") or ""), st.text)
-        note = _unit_note(ctx, unit, status)
         ws.write_string(row, 9, note, st.text)
-        ws.set_row(row, row_height([(unit, 18), (sub.file if sub else "", 30), (ctx.contact(unit), 18),
-                                    (note, 34)]))
         row += 1
     rng = f"{xl_rowcol_to_cell(first, 2)}:{xl_rowcol_to_cell(max(row - 1, first), 2)}"
-    for code, fmt in ((UNIT_RETURNED, st.cf_good), (UNIT_REJECTED, st.cf_odd), (UNIT_MISSING, st.cf_bad)):
-        ws.conditional_format(rng, {"type": "cell", "criteria": "==", "value": f'"{UNIT_STATUS_LABELS[code]}"',
-                                    "format": fmt})
+    st.unit_status_rules(ws, rng)
 
-    row += 1
-    ws.merge_range(row, 0, row, LAST, "二、收到的文件（含被替代、重复和退回的文件）", st.section)
-    row += 1
-    heads = ["序号", "识别为单位", "处理结果", "文件", "保存时间", "错误", "警告", "原因"]
-    for c, head in enumerate(heads):
-        ws.write_string(row, c, head, st.header)
-    ws.merge_range(row, 7, row, LAST, "原因", st.header)
-    row += 1
+    row = section(ws, st, pager, row + 1, "二、收到的文件（含被替代、重复和退回的文件）",
+                  ["序号", "识别为单位", "处理结果", "文件", "保存时间", "错误", "警告", "原因"], WIDTHS)
     if not coll.submissions:
         ws.merge_range(row, 0, row, LAST, "回收文件夹中没有文件。", st.text)
         row += 1
     for n, s in enumerate(coll.submissions, start=1):
+        height = row_height([(s.file, 30), (s.reason, 62), (s.unit or "", 18),
+                             (SUBMISSION_LABELS.get(s.status, s.status), 10)])
+        row = pager.place(row, height)
+        ws.set_row(row, height)
         ws.write_number(row, 0, n, st.integer)
         ws.write_string(row, 1, s.unit or "（无法识别）", st.text)
         ws.write_string(row, 2, SUBMISSION_LABELS.get(s.status, s.status), st.text_center)
@@ -69,11 +67,9 @@ def write(ctx: Context) -> None:
         ws.write_number(row, 6, s.warnings, st.integer)
         ws.merge_range(row, 7, row, LAST, "", st.text)
         ws.write_string(row, 7, s.reason, st.text)
-        ws.set_row(row, row_height([(s.file, 30), (s.reason, 62), (s.unit or "", 18),
-                                    (SUBMISSION_LABELS.get(s.status, s.status), 10)]))
         row += 1
     ws.freeze_panes(header + 1, 0)
-    print_setup(ws)
+
 
 
 def _datetime(ws, row, col, value, st) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .context import Context, begin_sheet, print_setup
+from ..xlsx import print_setup
+from .context import Context, begin_sheet
 from .styles import row_height
 
 SHEET = "基础管理"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..display import show
+from ..xlsx import print_setup
 from .styles import LINE_HEIGHT, text_lines
 
 MIN_HEIGHT = 18.0
@@ -106,24 +107,10 @@ class Sheet:
 
 def setup_print(sheet: Sheet, *, footer_left: str, footer_right: str, landscape: bool,
                 repeat: tuple[int, int] | None = None) -> None:
-    """A4, one page wide, page number footer, sensible margins, protected without password."""
+    """The shared print setup (A4, one page wide, page number footer), no gridlines, protected
+    without password."""
     ws = sheet.ws
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    if landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    ws.center_horizontally()
+    print_setup(ws, left=footer_left, right=footer_right, landscape=landscape, repeat=repeat,
+                margins=(0.5, 0.5, 0.6, 0.7))
     ws.hide_gridlines(2)
-    if repeat:
-        ws.repeat_rows(*repeat)
-    ws.set_footer(f"&L{_footer(footer_left)}&C第 &P 页 共 &N 页&R{_footer(footer_right)}", {"margin": 0.3})
     ws.protect("", {"format_columns": True, "format_rows": True})
-
-
-def _footer(text: str) -> str:
-    """Footer text: '&' doubled; a leading digit separated (after a section code it is a font size)."""
-    text = text.replace("&", "&&")
-    return " " + text if text[:1].isdigit() else text

@@ -7,7 +7,8 @@ with swatches made from these very formats.
 
 from __future__ import annotations
 
-from ..compute import FAIL, INVALID, MISSING, PASS, STATUS_LABELS
+from ..labels import FAIL, INVALID, MISSING, PASS, STATUS_LABELS
+from ..labels import STATUS_COLOURS as LABEL_COLOURS
 from ..textwidth import wrapped_lines
 
 FONT, SIZE = "宋体", 10.5
@@ -15,13 +16,11 @@ LINE_HEIGHT = 14.5            # points per line of text at SIZE
 CALC_FORMAT = "0.00##"        # intermediate results: two to four decimals
 INPUT_FILL, CALC_FILL, HEAD_FILL, BLOCK_FILL = "#FFF2CC", "#DDEBF7", "#F2F2F2", "#D9E1F2"
 
-# Status colours (conditional formatting): status label -> (background, font colour, meaning)
-STATUS_COLOURS = {STATUS_LABELS[code]: colours for code, colours in (
-    (PASS, ("#C6EFCE", "#006100", "按已填数据计算，达到要求")),
-    (FAIL, ("#FFC7CE", "#9C0006", "按已填数据计算，未达到要求，请核实数据")),
-    (MISSING, ("#E7E6E6", "#595959", "还有必填数据未填写")),
-    (INVALID, ("#F8CBAD", "#843C0C", "数据之间有矛盾或无法计算，请核实")),
-)}
+# Status colours (conditional formatting): status label -> (background, font colour, meaning);
+# the colours are those of every other workbook (jieshui_xl.labels).
+MEANINGS = {PASS: "按已填数据计算，达到要求", FAIL: "按已填数据计算，未达到要求，请核实数据",
+            MISSING: "还有必填数据未填写", INVALID: "数据之间有矛盾或无法计算，请核实"}
+STATUS_COLOURS = {STATUS_LABELS[code]: (*colours, MEANINGS[code]) for code, colours in LABEL_COLOURS.items()}
 
 
 def text_lines(text: str, width: float) -> int:

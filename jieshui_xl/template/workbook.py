@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
 from ..compute import Logic
 from ..identity import META_SHEET, Identity, literal_digest
 from ..spec import TaskTable
@@ -16,6 +14,7 @@ from .plan import plan_for
 from .selfcheck import SelfCheck
 from .sheet import Names
 from .styles import Styles
+from ..xlsx import Workbook
 from .validation import LISTS_SHEET, ListSources
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -23,7 +22,7 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "
 
 def write_workbook(table: TaskTable, unit: str, path: Path, lg: Logic, selfcheck: SelfCheck,
                    generated_at: str) -> None:
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = Workbook(str(path), WORKBOOK_OPTIONS)
     ctx = Context(table=table, unit=unit, plan=plan_for(table, unit), styles=Styles(wb), names=Names(),
                   lists=ListSources(wb), logic=lg, selfcheck=selfcheck)
     sheets = [write_guide(ctx, wb), write_data_sheet(ctx, wb)]
