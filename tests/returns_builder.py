@@ -163,7 +163,8 @@ def cache_results(path: Path, sheet_index: int, results: dict[str, float]) -> Pa
         parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
     xml = parts[part].decode("utf-8")
     for coord, value in results.items():
-        xml, n = re.subn(rf'(<c r="{coord}"[^>]*>\s*<f>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)', rf"\g<1><v>{value}</v>", xml)
+        # openpyxl writes an empty cached value as <v/> or <v></v>, depending on its XML writer
+        xml, n = re.subn(rf'(<c r="{coord}"[^>]*>\s*<f>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)', rf"\g<1><v>{value}</v>", xml)
         assert n == 1, f"no formula at {coord}"
     parts[part] = xml.encode("utf-8")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
