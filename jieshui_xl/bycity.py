@@ -31,7 +31,7 @@ __all__ = ["CityRound", "ByCity", "consolidate_by_city", "consolidate_city", "ov
 
 def scorecard_name(year: int, city: str) -> str:
     """The stem of a city's scorecard (as the demo names it)."""
-    return safe_name(f"{year}年{city}节水型城市评分表")
+    return safe_name(f"{year}年{safe_name(city)}节水型城市评分表")
 
 
 def overview_name(year: int) -> str:

@@ -227,9 +227,9 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="PDF 输出路径（默认与工作簿同名）")
 def print_(workbook, out_file):
     """用 LibreOffice 把工作簿（如评分表）转换为 PDF，便于打印。"""
-    from .printing import print_pdf
+    from .printing import pdf_target, print_pdf
 
-    _refuse([out_file or Path(workbook).with_suffix(".pdf")], [workbook])
+    _refuse([pdf_target(workbook, out_file)], [workbook])
     pdf = print_pdf(Path(workbook), Path(out_file) if out_file else None)
     click.echo(f"PDF：{pdf.resolve()}")
 

@@ -27,17 +27,17 @@ MAX_STEM_BYTES = 180     # file systems allow 255 bytes; leave room for " (99)" 
 
 
 def _clean(text: str) -> str:
-    """NFC, base name only, no reserved or control characters, surrogate escapes shown as ``\\xNN``."""
-    text = unicodedata.normalize("NFC", text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-                                 if any("\udc80" <= ch <= "\udcff" for ch in text) else text)
-    text = re.split(r"[\\/]", text)[-1]
+    """NFC, no reserved or control characters, undecodable bytes (surrogate escapes) shown as ``%FF``."""
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace").replace("\\x", "%")
+    text = unicodedata.normalize("NFC", text)
     return "".join(ch for ch in text if ch not in _RESERVED_CHARS and unicodedata.category(ch)[0] != "C").strip()
 
 
 def safe_name(text: str | None, default: str = DEFAULT_STEM) -> str:
-    """One file-name component made from data (no suffix handling): never empty, never hidden,
+    """One file-name component made from data (no suffix handling; a "/" or "\\" becomes "_"): never empty, never hidden,
     never ``..``, no reserved Windows device name, at most :data:`MAX_STEM_BYTES` bytes."""
-    stem = re.sub(r"\.{2,}", ".", _clean(text or ""))
+    stem = re.sub(r"\.{2,}", ".", _clean(re.sub(r"[\\/]", "_", text or "")))
     stem = stem.lstrip("~$. ").rstrip(". ")                        # not hidden, not an Office lock file
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
         stem = stem[:-1]
@@ -49,7 +49,7 @@ def safe_name(text: str | None, default: str = DEFAULT_STEM) -> str:
 
 def safe_filename(name: str | None, default_suffix: str = "") -> str:
     """A file name that stays inside any folder it is joined to; the extension kept (lower case)."""
-    name = _clean(name or "")
+    name = _clean(re.split(r"[\\/]", name or "")[-1])          # base name: drop any folder part
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""

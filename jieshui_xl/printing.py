@@ -15,7 +15,13 @@ from .findings import JieshuiError
 from .libreoffice import convert
 from .outputs import atomic_path
 
-__all__ = ["print_pdf"]
+__all__ = ["print_pdf", "pdf_target"]
+
+
+def pdf_target(workbook: str | Path, out: str | Path | None = None) -> Path:
+    """Where the PDF of ``workbook`` goes: ``out`` (``.pdf`` added when missing), else beside it."""
+    out = Path(out) if out is not None else Path(workbook).with_suffix(".pdf")
+    return out if out.suffix.lower() == ".pdf" else out.with_name(out.name + ".pdf")
 
 
 def print_pdf(workbook: str | Path, out: str | Path | None = None) -> Path:
@@ -29,19 +35,12 @@ def print_pdf(workbook: str | Path, out: str | Path | None = None) -> Path:
         raise JieshuiError(f"找不到要转换为 PDF 的文件“{workbook}”。请检查文件名和路径。")
     if not workbook.is_file():
         raise JieshuiError(f"“{workbook}”是文件夹，不是工作簿。请指定一个 .xlsx 文件。")
-    out = Path(out) if out is not None else workbook.with_suffix(".pdf")
-    if out.suffix.lower() != ".pdf":
-        out = out.with_name(out.name + ".pdf")
+    out = pdf_target(workbook, out)
     with tempfile.TemporaryDirectory(prefix="jieshui-pdf-") as tmp:
         # Convert a private copy: the original may be open (and locked) in Excel or WPS.
         src = Path(tmp) / workbook.name
         shutil.copyfile(workbook, src)
         pdf = convert(src, "pdf", Path(tmp) / "out")
-        try:
-            with atomic_path(out) as target:
-                shutil.copyfile(pdf, target)
-        except PermissionError:
-            raise JieshuiError(f"无法写入“{out}”：文件可能正在被其他程序（如 PDF 阅读器）打开，请关闭后重试。") from None
-        except OSError as exc:
-            raise JieshuiError(f"无法写入“{out}”：{exc.strerror or exc}。") from None
+        with atomic_path(out) as target:       # an OSError becomes a Chinese message there
+            shutil.copyfile(pdf, target)
     return out

@@ -237,3 +237,20 @@ def test_a_received_but_unreadable_return_is_never_reported_missing(table, good_
     assert result.exit_code == 0 and f"{unit}：已收到，无法读取" in result.output
     reminder = reminders_for(table, got)[unit]
     assert reminder.status == "rejected" and any(f.file == target.name for f in reminder.findings)
+
+
+def test_temporary_folders_of_an_interrupted_run_are_removed(table, good_round, tmp_path, monkeypatch):
+    import tempfile
+    import time
+
+    from jieshui_xl.collect import STALE_TMP, TMP_PREFIX
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale, fresh = tmp_path / f"{TMP_PREFIX}old", tmp_path / f"{TMP_PREFIX}running"
+    for folder in (stale, fresh):
+        (folder / "0001").mkdir(parents=True)
+    old = time.time() - STALE_TMP - 60
+    os.utime(stale, (old, old))
+    paths, _ = good_round
+    collect(table, next(iter(paths.values())).parent)
+    assert not stale.exists() and fresh.exists()        # a concurrent run's folder is left alone

@@ -209,10 +209,29 @@ def _no_workbook(folder: Path, others: int) -> JieshuiError:
                         f"{found}。请把各单位发回的填报表放入该文件夹（可含子文件夹）后重试。")
 
 
+TMP_PREFIX = "jieshui-collect-"
+STALE_TMP = 3600            # seconds: a run's temporary folder older than this was left by an interrupted run
+
+
+def _clean_stale_tmp() -> None:
+    """Remove the temporary folders of runs that were interrupted (killed) before they cleaned up."""
+    import shutil
+    import time
+
+    root = Path(tempfile.gettempdir())
+    try:
+        stale = [p for p in root.glob(TMP_PREFIX + "*") if time.time() - p.stat().st_mtime > STALE_TMP]
+    except OSError:
+        return
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def _read_folder(table: TaskTable, folder: Path, progress: Progress | None) -> _Run:
     """Walk ``folder`` and read every entry once."""
     found = discover(folder)
-    with tempfile.TemporaryDirectory(prefix="jieshui-collect-") as tmp:
+    _clean_stale_tmp()
+    with tempfile.TemporaryDirectory(prefix=TMP_PREFIX) as tmp:
         run = _Run(table, Path(tmp))
         for done, entry in enumerate(found, start=1):
             run.file(entry)
@@ -291,6 +310,6 @@ def identify_file(path: str | Path, limits: Limits | None = None) -> Identity | 
         source = Source(path.name, read_file(path, limits.file_bytes), None)
     except (OSError, FileTooLarge, NotRegular):
         return None
-    with tempfile.TemporaryDirectory(prefix="jieshui-collect-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=TMP_PREFIX) as tmp:
         book = open_book(source, Path(tmp), 0, Report(), limits)
     return None if book is None else book.identity()

@@ -20,7 +20,7 @@ MANIFEST = ".jieshui_templates.json"
 
 
 def file_name(table: TaskTable, unit: str) -> str:
-    return safe_name(f"{table.year}年_{table.city}_{unit}_节水型城市数据填报表") + ".xlsx"
+    return safe_name(f"{table.year}年_{safe_name(table.city)}_{safe_name(unit)}_节水型城市数据填报表") + ".xlsx"
 
 
 def sha256(path: Path) -> str:
