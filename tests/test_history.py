@@ -312,3 +312,12 @@ def test_default_store_is_the_env_override(tmp_path, monkeypatch):
     assert default_path() == tmp_path / "x.sqlite"
     monkeypatch.delenv("JIESHUI_HISTORY")
     assert default_path().name == "history.sqlite" and "jieshui_xl" in default_path().parts
+
+
+def test_cli_start_up_imports_no_pandas_openpyxl_or_lxml():
+    code = ("import sys\nfrom jieshui_xl.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'openpyxl', 'lxml', 'sqlite3') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
