@@ -112,6 +112,8 @@ def _connect(path: Path, write: bool):
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise _fail(path, "正被其他程序占用（锁定），请稍后重新运行汇总", exc) from None
+        if "unable to open" in str(exc) or "readonly" in str(exc):
+            raise _fail(path, "无法打开或写入，请检查路径和权限（或用 --history 另指定）", exc) from None
         raise _fail(path, "无法读取，可能已损坏；请把它移走或另指定 --history，然后重新运行", exc) from None
     except sqlite3.DatabaseError as exc:
         raise _fail(path, "已损坏或不是历史数据库；请把它移走或另指定 --history，然后重新运行", exc) from None

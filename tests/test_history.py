@@ -321,3 +321,28 @@ def test_cli_start_up_imports_no_pandas_openpyxl_or_lxml():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
+
+
+def test_cli_templates_and_consolidate_with_a_damaged_store(tmp_path):
+    from click.testing import CliRunner
+
+    from jieshui_xl.cli import main
+
+    store = tmp_path / "bad.sqlite"
+    store.write_bytes(b"\x00garbage" * 64)
+    before = _hash(store)
+    runner = CliRunner()
+    got = runner.invoke(main, ["templates", "--out", str(tmp_path / "forms"), "--history", str(store)])
+    assert got.exit_code == 0 and str(store) in got.output and "未被改动" in got.output, got.output
+    empty = runner.invoke(main, ["templates", "--out", str(tmp_path / "forms2"), "--history",
+                                 str(tmp_path / "new.sqlite")])
+    assert empty.exit_code == 0 and "没有黔江区2022年度的记录" in empty.output
+    assert not (tmp_path / "new.sqlite").exists()              # reading never creates a store
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    table = load_task_table()
+    forms = {read_identity(openpyxl.load_workbook(p)).unit: p for p in (tmp_path / "forms").glob("*.xlsx")}
+    _fill(table, dict(list(forms.items())[:1]), returns, SAMPLE_VALUES)
+    done = runner.invoke(main, ["consolidate", str(returns), "--out", str(tmp_path / "s.xlsx"), "--history", str(store)])
+    assert done.exit_code == 0 and "注意" in done.output and str(store) in done.output, done.output
+    assert (tmp_path / "s.xlsx").is_file() and _hash(store) == before

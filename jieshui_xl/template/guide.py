@@ -47,6 +47,8 @@ def _prev_text(ctx: Context) -> str:
     prev = ctx.prev
     if prev is None:
         return ""
+    if prev.notices:
+        return "历史数据库无法读取，本表未预填上年数据；上年数据请按实际填写。"
     if prev.record is None:
         return f"历史数据库中没有{ctx.table.city}{prev.year}年度的记录，本表未预填上年数据；上年数据请按实际填写。"
     return (f"已按历史数据库中{prev.year}年度的记录预填（标有“上年系统值”，仍可修改；与记录不同时以填报值为准，"
