@@ -14,6 +14,7 @@ file fails on its first read, and a lock times out inside a transaction that is 
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
 import sqlite3
 import sys
@@ -21,8 +22,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["HISTORY_ENV", "SCHEMA_VERSION", "HistoryError", "Record", "current", "default_path", "record",
-           "runs", "series", "history_json"]
+__all__ = [
+    "HISTORY_ENV",
+    "SCHEMA_VERSION",
+    "HistoryError",
+    "Record",
+    "current",
+    "default_path",
+    "history_json",
+    "record",
+    "runs",
+    "series",
+]
 
 HISTORY_ENV = "JIESHUI_HISTORY"
 SCHEMA_VERSION = 1
@@ -178,7 +189,7 @@ def _item_rows(run_id: int, collection):
 def _num(value) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if value == value and abs(value) != float("inf") else None
+    return float(value) if math.isfinite(value) else None
 
 
 def _text(value) -> str | None:

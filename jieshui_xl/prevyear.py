@@ -19,7 +19,7 @@ from .findings import Report
 from .history import HistoryError, Record, current
 from .spec import TaskTable
 
-__all__ = ["PrevYear", "STORED_FILE", "apply_prefill", "load_prev", "prefill_values"]
+__all__ = ["STORED_FILE", "PrevYear", "apply_prefill", "load_prev", "prefill_values"]
 
 STORED_FILE = "历史数据库"          # the "file" of a value taken from the store
 

@@ -5,23 +5,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 
 from jieshui_xl.collect import collect
 from jieshui_xl.compute import compute
-from jieshui_xl.history import SCHEMA_VERSION, current, default_path, history_json, record, runs
+from jieshui_xl.fill import fill_workbook
+from jieshui_xl.history import (
+    SCHEMA_VERSION,
+    current,
+    default_path,
+    history_json,
+    record,
+    runs,
+)
 from jieshui_xl.historyview import export_table
 from jieshui_xl.identity import read_identity
-from jieshui_xl.fill import fill_workbook
 from jieshui_xl.prevyear import load_prev
 from jieshui_xl.round import run_round
 from jieshui_xl.spec import load_task_table
@@ -137,6 +143,7 @@ def test_stored_figures_decide_the_year_on_year_rules(three_rounds):
     assert i08["calcs"]["I08_decline"] == pytest.approx((15 - 14) / 15 * 100)
     assert i09["status"] == "pass" and i09["calcs"]["I09_growth"] == pytest.approx((430 / 18 - 400 / 18) / (400 / 18) * 100)
     assert (i08["prev_year"], i08["prev_value"], i08["prev_status"]) == (2023, pytest.approx(15.0), "fail")
+    assert i17["prev_value"] == pytest.approx(20.0) and i17["prev_status"] == "fail"
     out25 = got[2025][0]
     assert _ind(out25, "I08")["status"] == "pass"
     assert _ind(out25, "I08")["calcs"]["I08_decline"] == pytest.approx((14 - 13) / 14 * 100)
@@ -263,7 +270,7 @@ def test_a_bad_store_never_stops_the_scorecard_and_is_left_alone(tmp_path, damag
             lock.execute("BEGIN IMMEDIATE")
             lock.execute("UPDATE run SET generator = 'x'")
     before = _hash(store)
-    import jieshui_xl.history as history
+    from jieshui_xl import history
     history.BUSY_MS, saved = 200, history.BUSY_MS
     try:
         out = run_round(table, collection, tmp_path / "s.xlsx", tmp_path / "s.json", history=store)
