@@ -222,16 +222,15 @@ def runs(path: Path, city: str | None = None) -> list[dict]:
     with _connect(path, write=False) as con:
         if con is None:
             return []
-        sql = "SELECT id, city, year, recorded_at, superseded, table_version, passed, total FROM run"
+        sql = "SELECT id, city, year, recorded_at, superseded FROM run"
         args: tuple = ()
         if city:
             sql, args = sql + " WHERE city = ?", (city,)
         out = []
-        for rid, c, y, at, sup, ver, passed, total in con.execute(sql + " ORDER BY city, year, id", args).fetchall():
+        for rid, c, y, at, sup in con.execute(sql + " ORDER BY city, year, id", args).fetchall():
             inds = con.execute("SELECT code, value, status FROM indicator_value WHERE run_id = ? ORDER BY rowid",
                                (rid,)).fetchall()
-            out.append({"city": c, "year": y, "recorded_at": at, "superseded": bool(sup), "table_version": ver,
-                        "passed": passed, "total": total,
+            out.append({"city": c, "year": y, "recorded_at": at, "superseded": bool(sup),
                         "indicators": [{"code": k, "value": v, "status": s} for k, v, s in inds]})
         return out
 

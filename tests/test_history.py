@@ -214,7 +214,7 @@ def test_history_json_and_rerun_supersedes(three_rounds, tmp_path):
     years = [(r["year"], r["superseded"]) for r in data["runs"]]
     assert years == [(2023, False), (2024, True), (2024, False), (2025, False)]
     run = data["runs"][0]
-    assert set(run) >= {"city", "year", "recorded_at", "superseded", "indicators"}
+    assert set(run) == {"city", "year", "recorded_at", "superseded", "indicators"}
     assert run["indicators"][0].keys() == {"code", "value", "status"} and len(run["indicators"]) == 20
     assert current(copy, "黔江区", 2024).values["gdp_intensity_prev"] == 21.0
     with sqlite3.connect(copy) as con:
@@ -353,3 +353,18 @@ def test_cli_templates_and_consolidate_with_a_damaged_store(tmp_path):
     done = runner.invoke(main, ["consolidate", str(returns), "--out", str(tmp_path / "s.xlsx"), "--history", str(store)])
     assert done.exit_code == 0 and "注意" in done.output and str(store) in done.output, done.output
     assert (tmp_path / "s.xlsx").is_file() and _hash(store) == before
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recomputes_the_change_column_and_trend(three_rounds, tmp_path):
+    from jieshui_xl.libreoffice import convert
+    from jieshui_xl.scorecard.score_sheet import CHANGE_COL, HEADER_ROW
+
+    _, got = three_rounds
+    out = got[2025][0]
+    ours = openpyxl.load_workbook(out.scorecard, data_only=True)
+    theirs = openpyxl.load_workbook(convert(out.scorecard, "xlsx", tmp_path), data_only=True)
+    rows = range(HEADER_ROW + 2, HEADER_ROW + 2 + len(out.table.indicators))
+    changes = [ours["评分表"].cell(r, CHANGE_COL + 1).value for r in rows]
+    assert sum(1 for c in changes if c) >= 15 and any("向好" in c for c in changes if c)
+    assert changes == [theirs["评分表"].cell(r, CHANGE_COL + 1).value for r in rows]
