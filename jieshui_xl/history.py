@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .data import CellValue
+
 __all__ = [
     "HISTORY_ENV",
     "SCHEMA_VERSION",
@@ -175,7 +177,7 @@ def record(path: Path, table, collection, result, generator: str = "") -> int:
 def _item_rows(run_id: int, collection):
     saved = {s.file: s.saved_at.isoformat(timespec="seconds") if s.saved_at else None
              for s in collection.submissions}
-    cells = [(code, None, cv) for code, cv in collection.values.items()]
+    cells: list[tuple[str, int | None, CellValue]] = [(code, None, cv) for code, cv in collection.values.items()]
     cells += [(code, n, cv) for rows in collection.tables.values() for n, row in enumerate(rows, 1)
               for code, cv in row.items()]
     for code, row, cv in cells:

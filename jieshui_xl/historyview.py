@@ -31,7 +31,7 @@ def table_lines(store: Path, data: dict) -> list[str]:
     widths = [max(text_width(row[c]) for row in rows) for c in range(len(_HEAD))]
     lines = [f"历史数据库：{store}"]
     for row in rows:
-        lines.append("  ".join(cell + " " * (w - text_width(cell)) for cell, w in zip(row, widths)).rstrip())
+        lines.append("  ".join(cell + " " * int(w - text_width(cell)) for cell, w in zip(row, widths)).rstrip())
     return lines
 
 

@@ -8,7 +8,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..compute import INVALID, MISSING, PASS, STATUS_LABELS, VERDICTS
 from ..data import UNIT_MISSING, UNIT_REJECTED
-from ..prevyear import better_direction
+from ..prevyear import PrevYear, better_direction
 from .context import Context
 from .styles import row_height
 
@@ -93,9 +93,10 @@ DIRECTION = {1: "越高越好", -1: "越低越好", 0: ""}
 def _prev_cells(ctx: Context, ws, row: int, ind, value) -> None:
     """上年值 (from the history store) and 变化 (a live formula, with the direction that is better)."""
     st = ctx.st
-    prev, _status = ctx.prev.indicator(ind.code) if ctx.prev is not None else (None, None)
+    prev_year: PrevYear | None = ctx.prev  # type: ignore[assignment]
+    prev, _status = prev_year.indicator(ind.code) if prev_year is not None else (None, None)
     if prev is None:
-        ws.write_string(row, PREV_COL, "无记录" if ctx.prev is not None else "", st.text_center)
+        ws.write_string(row, PREV_COL, "无记录" if prev_year is not None else "", st.text_center)
         ws.write_blank(row, CHANGE_COL, None, st.text)
         return
     ws.write_number(row, PREV_COL, prev, st.number(ind.decimals))
