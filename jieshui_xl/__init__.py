@@ -7,6 +7,7 @@ Public API (everything else is private and may change):
 - :func:`collect` — read a folder of returned workbooks into a :class:`Collection`.
 - :func:`compute` — every indicator, check and checklist task.
 - :func:`write_scorecard` / :func:`scorecard_json` — the scorecard workbook and its JSON twin.
+- :func:`run_round` — a collected round's compute, history record, scorecard and JSON in one call.
 """
 
 __version__ = "0.1.0"
@@ -22,6 +23,7 @@ _PUBLIC = {
     "write_templates": "template",
     "write_scorecard": "scorecard",
     "scorecard_json": "report",
+    "run_round": "round", "RoundOutput": "round",
 }
 
 __all__ = sorted(_PUBLIC) + ["__version__"]

@@ -16,13 +16,12 @@ from pathlib import Path
 
 from . import __version__
 from .collect import CitySplit, Progress, collect_by_city
-from .compute import Result, compute
+from .compute import Result
 from .data import Collection
 from .findings import Finding, JieshuiError, finding
 from .outputs import write_json
 from .paths import inside, refuse_outputs_over_inputs, safe_name
-from .report import scorecard_json
-from .scorecard import write_scorecard
+from .round import RoundOutput, run_round
 from .spec import TaskTable, load_task_table
 
 __all__ = ["CityRound", "ByCity", "consolidate_by_city", "consolidate_city", "overview_json", "overview_name",
@@ -47,6 +46,7 @@ class CityRound:
     scorecard: Path
     json: Path
     data: dict                                  # the scorecard JSON
+    round: RoundOutput | None = None
 
 
 @dataclass
@@ -92,15 +92,13 @@ def _cleaned_city_findings(rounds: list[CityRound], dirs: dict[str, str]) -> lis
             for r in rounds if dirs[r.city] != r.city for s in r.collection.submissions]
 
 
-def consolidate_city(table: TaskTable, collection: Collection, out_dir: Path, dirname: str) -> CityRound:
-    """One city's round from its Collection: compute, its scorecard and JSON under out_dir/dirname."""
-    result = compute(table, collection)
+def consolidate_city(table: TaskTable, collection: Collection, out_dir: Path, dirname: str,
+                     history: Path | None = None) -> CityRound:
+    """One city's round from its Collection (:func:`jieshui_xl.round.run_round`): its scorecard and JSON
+    under out_dir/dirname, recorded in ``history`` when given."""
     scorecard = inside(out_dir, dirname, scorecard_name(table.year, table.city) + ".xlsx")
-    json_path = scorecard.with_suffix(".json")
-    write_scorecard(table, collection, result, scorecard)
-    data = scorecard_json(table, collection, result)
-    write_json(json_path, data)
-    return CityRound(table.city, table, collection, result, scorecard, json_path, data)
+    out = run_round(table, collection, scorecard, scorecard.with_suffix(".json"), history=history)
+    return CityRound(table.city, out.table, out.collection, out.result, scorecard, out.json, out.data, out)
 
 
 def overview_json(year: int, rounds: list[CityRound], findings: list[Finding], out_dir: Path) -> dict:
@@ -131,13 +129,23 @@ def _city_entry(r: CityRound, out_dir: Path) -> dict:
         "indicators": [{"code": i["code"], "status": i["status"], "value": i["value"]} for i in d["indicators"]],
         "returned": d["returned"],
         "units_total": len(d["units"]),
+        "prev_year": r.round.prev.year if r.round and r.round.prev.record else None,
+        "prev_passed": _prev_passed(r),
         "errors": sum(1 for f in d["findings"] if f["severity"] == "error"),
         "warnings": sum(1 for f in d["findings"] if f["severity"] == "warning"),
     }
 
 
+def _prev_passed(r: CityRound) -> int | None:
+    """Last year's count of 达标 of the city (None without a record)."""
+    record = r.round.prev.record if r.round else None
+    if record is None:
+        return None
+    return sum(1 for _value, status in record.indicators.values() if status == "pass")
+
+
 def consolidate_by_city(folder: str | Path, out_dir: str | Path, task_table=None, year: int | None = None,
-                        progress: Progress | None = None) -> ByCity:
+                        progress: Progress | None = None, history: Path | None = None) -> ByCity:
     """One scorecard (and JSON) per city found in ``folder``, plus the overview workbook and JSON.
 
     Raises :class:`JieshuiError` when the folder holds no workbook, or no workbook of any city.
@@ -156,7 +164,7 @@ def consolidate_by_city(folder: str | Path, out_dir: str | Path, task_table=None
         raise _no_city(folder, found)
     dirs = _folder_names(found.cities)
     refuse_outputs_over_inputs([out_dir / d for d in dirs.values()], returns=folder)
-    rounds = [consolidate_city(table_for(city), found.collections[city], out_dir, dirs[city])
+    rounds = [consolidate_city(table_for(city), found.collections[city], out_dir, dirs[city], history)
               for city in found.cities]
     findings = found.findings + _cleaned_city_findings(rounds, dirs)
     data = overview_json(base.year, rounds, findings, out_dir)

@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .findings import JieshuiError, severity_counts
+from .findings import JieshuiError
 
 TASK_TABLE_HELP = "任务分工表路径（默认：随程序提供的 templates/task_division.xlsx）"
 YEAR_HELP = "考核年度（默认：任务分工表“参数”中的 period_year）"
+HISTORY_HELP = ("历史数据库文件（SQLite；默认：环境变量 JIESHUI_HISTORY，否则 Windows 为 "
+                "%LOCALAPPDATA%\\jieshui_xl\\history.sqlite，其他系统为 ~/.local/share/jieshui_xl/history.sqlite）")
 
 
 def _refuse(outputs, inputs=(), returns=None):
@@ -59,13 +61,19 @@ def main():
 @click.option("--city", help="城市（区县）名称（默认：任务分工表“参数”中的 city）")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="填报表", show_default=True,
               help="输出文件夹（不存在时自动创建）")
-def templates(task_table, year, city, out_dir):
-    """为每个填报单位生成一份填报表（.xlsx）。"""
+@click.option("--history", type=click.Path(dir_okay=False), help=HISTORY_HELP + "；用于预填上年数据")
+def templates(task_table, year, city, out_dir, history):
+    """为每个填报单位生成一份填报表（.xlsx）；历史数据库中有上年记录时预填上年数据。"""
     _refuse([out_dir], [task_table])
     table = _table(task_table, year, city)
+    from .prevyear import load_prev
     from .template import write_templates
 
-    paths = write_templates(table, Path(out_dir))
+    prev = load_prev(_store(history), table)
+    _echo_notices(prev.notices)
+    paths = write_templates(table, Path(out_dir), prev=prev)
+    if prev.record is None and not prev.notices:
+        click.echo(f"历史数据库中没有{table.city}{prev.year}年度的记录，填报表未预填上年数据。")
     click.echo(f"已为 {table.city}{table.year} 年度生成 {len(paths)} 份填报表，位于：{Path(out_dir).resolve()}")
     for p in paths:
         click.echo(f"  {p.name}")
@@ -104,8 +112,9 @@ def _progress():
 @click.option("--by-city", is_flag=True,
               help="按区县分别汇总：FOLDER 中每个区县（按填报表内记录的区县识别）各出一份评分表和 JSON，"
                    "另出一份各区县汇总表和 JSON；此时 --out 为输出文件夹")
+@click.option("--history", type=click.Path(dir_okay=False), help=HISTORY_HELP)
 @click.pass_context
-def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city):
+def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city, history):
     """汇总 FOLDER 中回收的填报表，计算指标，输出评分表。
 
     \b
@@ -115,26 +124,34 @@ def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city):
     """
     _refuse([out_file, json_file], [task_table], returns=folder)
     if by_city:
-        return _consolidate_by_city(ctx, folder, task_table, year, out_file, json_file)
+        return _consolidate_by_city(ctx, folder, task_table, year, out_file, json_file, history)
     out_param = next(p for p in ctx.command.params if p.name == "out_file")
     out_file = click.Path(dir_okay=False).convert(out_file, out_param, ctx)   # a file, as always
-    from .compute import compute
-    from .outputs import write_json
-    from .report import scorecard_json
-    from .scorecard import write_scorecard
+    from .round import run_round, summary_lines
 
     table, collection = _collect(folder, task_table, year)
-    result = compute(table, collection)
-    write_scorecard(table, collection, result, Path(out_file))
-    if json_file:
-        write_json(json_file, scorecard_json(table, collection, result))
-    _summary(table, collection, result)
+    out = run_round(table, collection, Path(out_file), json_file and Path(json_file), history=_store(history))
+    _echo_notices(out.notices)
+    for line in summary_lines(out):
+        click.echo(line)
     click.echo(f"评分表：{Path(out_file).resolve()}")
     if json_file:
         click.echo(f"JSON：{Path(json_file).resolve()}")
 
 
-def _consolidate_by_city(ctx, folder, task_table, year, out_dir, json_file):
+def _store(history):
+    """The history store: --history, else the default (README names it; $JIESHUI_HISTORY overrides)."""
+    from .history import default_path
+
+    return Path(history) if history else default_path()
+
+
+def _echo_notices(notices):
+    for n in notices:
+        click.echo(f"注意：{n}", err=True)
+
+
+def _consolidate_by_city(ctx, folder, task_table, year, out_dir, json_file, history):
     from .bycity import consolidate_by_city
 
     if Path(out_dir).exists() and not Path(out_dir).is_dir():
@@ -143,25 +160,19 @@ def _consolidate_by_city(ctx, folder, task_table, year, out_dir, json_file):
                                  ctx=ctx, param=out_param)
     if json_file:
         click.echo("提示：加 --by-city 时各区县及汇总的 JSON 自动写入输出文件夹，已忽略 --json。")
+    from .round import summary_lines
+
     done = consolidate_by_city(Path(folder), Path(out_dir), task_table=task_table, year=year,
-                               progress=_progress())
+                               progress=_progress(), history=_store(history))
     for r in done.cities:
-        _summary(r.table, r.collection, r.result)
+        _echo_notices(r.round.notices)
+        for line in summary_lines(r.round):
+            click.echo(line)
         click.echo(f"  评分表：{r.scorecard.resolve()}")
     if done.findings:
         click.echo(f"不属于任何区县的文件问题 {len(done.findings)} 条（见汇总表“文件问题”工作表）。")
     click.echo(f"汇总表：{done.overview.resolve()}")
     click.echo(f"汇总 JSON：{done.overview_json.resolve()}")
-
-
-def _summary(table, collection, result):
-    click.echo(f"{table.city}{table.year}年度：{result.passed}/{len(result.indicators)} 项指标达标；{result.verdict}。")
-    counts = severity_counts(list(collection.report) + list(result.report))
-    if counts:
-        click.echo("问题清单：" + counts)
-    missing = [u for u in table.reporting_units() if collection.unit_status(u) == "missing"]
-    if missing:
-        click.echo("未报送：" + "、".join(missing))
 
 
 @main.command()
@@ -220,6 +231,33 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
     run_mail(table, Path(templates_dir), Path(outbox), returned_dir=returned_dir and Path(returned_dir),
              send=send, smtp_host=smtp_host, smtp_port=smtp_port, starttls=starttls, use_ssl=use_ssl,
              smtp_user=smtp_user, echo=click.echo)
+
+
+@main.command()
+@click.option("--history", type=click.Path(dir_okay=False), help=HISTORY_HELP)
+@click.option("--city", help="只列出该城市（区县）的记录")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), help="输出 JSON 文件")
+@click.option("--export", "export_file", type=click.Path(dir_okay=False),
+              help="导出为表格（.csv 或 .xlsx）：城市 × 年度 × 指标的数值和达标情况")
+def history(history, city, json_file, export_file):
+    """列出历史数据库中记录的各年度汇总结果（城市、年度、时间、当前/已被替代、达标项数）。"""
+    from .history import HistoryError, history_json
+    from .historyview import export_table, table_lines
+
+    store = _store(history)
+    try:
+        data = history_json(store, city)
+    except HistoryError as exc:
+        raise JieshuiError(str(exc).replace("本次未使用历史数据库，评分表照常生成；", "")) from None
+    for line in table_lines(store, data):
+        click.echo(line)
+    if json_file:
+        from .outputs import write_json
+
+        write_json(json_file, data)
+        click.echo(f"JSON：{Path(json_file).resolve()}")
+    if export_file:
+        click.echo(f"已导出：{export_table(data, Path(export_file)).resolve()}")
 
 
 @main.command(name="print")

@@ -19,11 +19,9 @@ from pathlib import Path
 from typing import Callable
 
 from .collect import identify_file
-from .compute import compute
 from .fill import fill_workbook
 from .labels import UNIT_REJECTED, UNIT_STATUS_LABELS
 from .libreoffice import available as libreoffice_available
-from .outputs import write_json
 from .spec import TaskTable, load_task_table
 
 __all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows", "simulate_returns"]
@@ -66,10 +64,11 @@ def _typed(text: str):
 
 
 def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Path | None = None,
-             data: Path = DEMO_DATA) -> DemoResult:
+             data: Path = DEMO_DATA, history: Path | None = None) -> DemoResult:
+    """The bundled round; recorded in ``history`` only when one is given (the demo never touches the
+    user's store by default)."""
     from .collect import collect
-    from .report import scorecard_json
-    from .scorecard import write_scorecard
+    from .round import run_round
 
     table = load_task_table(task_table)
     out_dir = Path(out_dir)
@@ -80,12 +79,11 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
     echo(f"② 已模拟各单位填报并发回（含不规范填写、重复报送、误用上年表格、一个单位逾期未报）：{returns_dir.resolve()}")
 
     collection = collect(table, returns_dir)
-    result = compute(table, collection)
     stem = f"{table.year}年{table.city}节水型城市评分表"
     scorecard = out_dir / "3_评分表" / f"{stem}.xlsx"
     json_path = scorecard.with_suffix(".json")
-    write_scorecard(table, collection, result, scorecard)
-    write_json(json_path, scorecard_json(table, collection, result))
+    out = run_round(table, collection, scorecard, json_path, history=history)
+    collection, result = out.collection, out.result
     pdf = _pdf(scorecard, echo)
     _echo_summary(table, collection, result, scorecard, json_path, pdf, echo)
     return DemoResult(templates, returns_dir, scorecard, json_path, pdf, result, collection)

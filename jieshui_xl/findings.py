@@ -102,6 +102,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "check-failed": (ERROR, "数据不一致：{detail}（{values}）。相关指标记为“数据异常”，请相关单位核实。"),
     "check-warning": (WARNING, "请核实：{detail}（{values}）。"),
     "unit-not-returned": (WARNING, "未收到{unit}的填报表。其负责的数据项为“数据缺失”，请催报。"),
+    # -- last year's figures (history store) ----------------------------------------------------
+    "prefill-used": (INFO, "“{label}”未填写，已采用历史数据库中{prev_year}年的系统记录值 {stored}。"),
+    "prefill-changed": (WARNING, "“{label}”预填的{prev_year}年系统记录值为 {stored}，{unit}改填为 {value}，"
+                                 "已按填报值计算。请核实哪一个正确。"),
 }
 
 

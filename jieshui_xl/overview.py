@@ -25,7 +25,7 @@ SUMMARY_SHEET, FILES_SHEET, FINDINGS_SHEET = "汇总", "评分表文件", "文�
 TITLE_ROW, SUBTITLE_ROW, HEADER_ROW = 0, 1, 2
 IND_WIDTH = 6.5
 LEAD = [("序号", 5), ("区县", 11)]
-TAIL = [("达标项数", 7), ("底线指标", 16), ("报送单位", 7), ("问题\n（错误）", 7)]
+TAIL = [("达标项数", 7), ("底线指标", 16), ("报送单位", 7), ("问题\n（错误）", 7), ("上年\n达标项数", 8)]
 CELL = dict(DEFAULT_FORMAT, border=1, border_color="#808080")
 
 
@@ -51,6 +51,14 @@ def _title(data: dict) -> str:
 
 def _print_setup(ws, title: str, repeat_to: int) -> None:
     print_setup(ws, left=title, repeat=(0, repeat_to), margins=(0.3, 0.3, 0.5, 0.6))
+
+
+def _prev_passed(ws, row: int, col: int, city: dict, fraction, st: Styles) -> None:
+    """Last year's count of 达标 (history store), or 无记录."""
+    if city.get("prev_passed") is None:
+        ws.write_string(row, col, "无记录", st.text)
+    else:
+        ws.write_number(row, col, city["prev_passed"], fraction(city["total"]))
 
 
 def _summary(wb, st: Styles, data: dict) -> None:
@@ -92,6 +100,7 @@ def _summary(wb, st: Styles, data: dict) -> None:
         ws.write_string(row, first_tail + 1, str(city["verdict"]), verdict)
         ws.write_number(row, first_tail + 2, city["returned"], fraction(city["units_total"]))
         ws.write_number(row, first_tail + 3, city.get("errors", 0), st.integer)
+        _prev_passed(ws, row, first_tail + 4, city, fraction, st)
         ws.set_row(row, row_height([(str(city["city"]), 11), (str(city["verdict"]), 16)], minimum=22))
         row += 1
     if cities:
@@ -111,7 +120,7 @@ def _summary(wb, st: Styles, data: dict) -> None:
                        wb.add_format(dict(CELL, align="center", bg_color=colours[0], font_color=colours[1])))
     row += 2
     notes = ["“达标项数”为该区县达标的指标数 / 指标总数；“报送单位”为已报送的单位数 / 应报送的单位数；"
-             "“问题（错误）”为该区县评分表“问题清单”中的错误条数。"]
+             "“问题（错误）”为该区县评分表“问题清单”中的错误条数；“上年达标项数”取自历史数据库中该区县上一年度的当前记录。"]
     others = len(data.get("findings") or [])
     if others:
         notes.append(f"回收文件夹中另有 {others} 条不属于任何区县的文件问题（无法识别、无法读取或已跳过的文件），"

@@ -21,8 +21,11 @@ __all__ = ["scorecard_json", "SCHEMA_VERSION"]
 SCHEMA_VERSION = 1
 
 
-def scorecard_json(table: TaskTable, collection: Collection, result: Result) -> dict:
-    """Everything the scorecard workbook shows, as plain JSON-serialisable data."""
+def scorecard_json(table: TaskTable, collection: Collection, result: Result, prev=None) -> dict:
+    """Everything the scorecard workbook shows, as plain JSON-serialisable data.
+
+    ``prev`` (a :class:`jieshui_xl.prevyear.PrevYear`) gives each indicator its ``prev_year``,
+    ``prev_value`` and ``prev_status`` (null without a record of the year before)."""
     units = table.reporting_units()
     return {
         "year": result.year,
@@ -37,7 +40,7 @@ def scorecard_json(table: TaskTable, collection: Collection, result: Result) -> 
         "total": len(result.indicators),
         "veto_ok": result.veto_ok,
         "verdict": result.verdict,
-        "indicators": [_indicator(table, r) for r in result.indicators],
+        "indicators": [{**_indicator(table, r), **_prev(prev, r.indicator.code)} for r in result.indicators],
         "checks": [{"code": c.code, "ok": bool(result.checks.get(c.code, True)), "severity": c.severity,
                     "message": c.message, "rule": c.rule.text} for c in table.checks],
         "tasks": [_task(tr) for tr in result.tasks],
@@ -78,6 +81,12 @@ def _indicator(table: TaskTable, r: IndicatorResult) -> dict:
                         "filled": row.filled, "complete": row.complete, "value": _number(row.value),
                         "passed": row.passed} for row in r.rows if row.filled]
     return out
+
+
+def _prev(prev, code: str) -> dict:
+    value, status = prev.indicator(code) if prev is not None else (None, None)
+    return {"prev_year": prev.year if status is not None else None, "prev_value": _number(value),
+            "prev_status": status}
 
 
 def _task(tr) -> dict:

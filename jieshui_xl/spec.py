@@ -76,6 +76,7 @@ class Item:
     reporter: str
     hint: str
     row: int = 0              # row in the 数据项 sheet (for messages)
+    prev_of: str = ""         # 上年来源: this item is last year's value of that indicator (history prefill)
 
     @property
     def numeric(self) -> bool:
@@ -570,7 +571,7 @@ class _Loader:
         items = {}
         for row in rows:
             code = self.code(row, "代码", seen)
-            items[code] = self.item(row, Item, known_units, "数据项", code=code)
+            items[code] = self.item(row, Item, known_units, "数据项", code=code, prev_of=row.text("上年来源"))
         return items
 
     def tables(self, rows, known_units, seen) -> dict[str, Table]:

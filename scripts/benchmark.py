@@ -212,5 +212,36 @@ def main() -> None:
         print(f"{label:<{width}}  {value}")
 
 
+def history_cost(runs: int = 20) -> None:
+    """The history store's cost per run: recording one round (every item value with provenance, 20
+    indicators; one transaction) and reading last year's record, on the demo round's returns, against
+    the rest of a round (compute + scorecard + JSON) without a store.  Self-contained."""
+    from jieshui_xl.history import current, record
+    from jieshui_xl.round import run_round
+
+    table = load_task_table()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_templates(table, root / "forms")
+        collection = collect(table, simulate_returns(table, root / "forms", root / "returns"))
+        store = root / "history.sqlite"
+        t0 = time.perf_counter()
+        out = run_round(table, collection, root / "plain.xlsx", root / "plain.json")
+        t_round = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for _ in range(runs):
+            record(store, table, out.collection, out.result)
+        t_record = (time.perf_counter() - t0) / runs
+        t0 = time.perf_counter()
+        for _ in range(runs):
+            current(store, table.city, table.year)
+        t_read = (time.perf_counter() - t0) / runs
+        size = store.stat().st_size / runs / 1024
+    print(f"history store: record {t_record * 1000:.1f} ms, read last year {t_read * 1000:.1f} ms per run "
+          f"({len(out.collection.values)} item values), {size:.0f} KB per run; a round without the store "
+          f"(compute + scorecard + JSON) {t_round * 1000:.0f} ms")
+
+
 if __name__ == "__main__":
     main()
+    history_cost()

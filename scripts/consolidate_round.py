@@ -69,6 +69,7 @@ class Settings:
     smtp_port: int | None = None
     security: str = "ssl"              # ssl | starttls | none
     smtp_user: str = ""
+    history: Path | None = None        # the history store (None: the default store)
 
 
 class SettingsError(Exception):
@@ -148,7 +149,8 @@ def read_settings(path: Path | None = None) -> Settings:
         templates_dir=folder("新年度", "填报表文件夹", "../填报表"),
         outbox=folder("新年度", "发件箱", "../发件箱"),
         smtp_host=get("邮件", "SMTP服务器"), smtp_port=port, security=security,
-        smtp_user=get("邮件", "用户名"))
+        smtp_user=get("邮件", "用户名"),
+        history=folder("汇总", "历史数据库", get("汇总", "历史数据库")) if get("汇总", "历史数据库") else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,12 +259,10 @@ def _has_files(folder: Path) -> bool:
 def consolidate(settings: Settings, echo=print) -> int:
     from jieshui_xl import libreoffice
     from jieshui_xl.collect import collect
-    from jieshui_xl.compute import compute
     from jieshui_xl.findings import ERROR, severity_counts
-    from jieshui_xl.outputs import write_json
+    from jieshui_xl.history import default_path
     from jieshui_xl.printing import print_pdf
-    from jieshui_xl.report import scorecard_json
-    from jieshui_xl.scorecard import write_scorecard
+    from jieshui_xl.round import run_round
     from jieshui_xl.spec import load_task_table
     from jieshui_xl.status import STATUS_TEXT
 
@@ -282,14 +282,13 @@ def consolidate(settings: Settings, echo=print) -> int:
     echo(f"回收文件夹：{returns}")
     progress = Progress("正在读取") if sys.stderr.isatty() else None
     collection = collect(table, returns, progress=progress)
-    result = compute(table, collection)
 
     now = _dt.datetime.now()
     out_dir = settings.output_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     xlsx = _dated(out_dir, "评分表", ".xlsx", now)
-    write_scorecard(table, collection, result, xlsx)
-    json_path = write_json(xlsx.with_suffix(".json"), scorecard_json(table, collection, result))
+    out = run_round(table, collection, xlsx, xlsx.with_suffix(".json"), history=settings.history or default_path())
+    collection, result, json_path = out.collection, out.result, out.json
     pdf = None
     pdf_note = ""
     if libreoffice.available():
@@ -319,6 +318,8 @@ def consolidate(settings: Settings, echo=print) -> int:
     severities = severity_counts(list(collection.report) + list(result.report))
     if severities:
         echo("问题清单：" + severities + "（详见评分表“问题清单”工作表）")
+    for notice in out.notices:
+        echo(f"注意：{notice}")
     echo("")
     echo(f"评分表：{xlsx}")
     echo(f"JSON：{json_path}")

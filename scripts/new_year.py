@@ -56,7 +56,9 @@ def set_config_year(path: Path, year: int) -> bool:
 
 
 def prepare(settings: Settings, year: int | None, send: bool, remind: bool = False, echo=print) -> int:
+    from jieshui_xl.history import default_path
     from jieshui_xl.mail import run_mail
+    from jieshui_xl.prevyear import load_prev
     from jieshui_xl.spec import load_task_table
     from jieshui_xl.template import write_templates
 
@@ -81,8 +83,15 @@ def prepare(settings: Settings, year: int | None, send: bool, remind: bool = Fal
             raise SettingsError(f"找不到回收文件夹“{settings.returns_dir}”。")
         run_mail(table, templates_dir, outbox, returned_dir=settings.returns_dir, echo=echo, **smtp)
         return 0
-    paths = write_templates(table, templates_dir)
+    prev = load_prev(settings.history or default_path(), table)
+    for notice in prev.notices:
+        echo(f"注意：{notice}")
+    paths = write_templates(table, templates_dir, prev=prev)
     echo(f"已生成 {len(paths)} 份填报表，位于：{templates_dir}")
+    if prev.record is not None:
+        echo(f"已按历史数据库中{prev.year}年度的记录预填上年数据。")
+    elif not prev.notices:
+        echo(f"历史数据库中没有{table.city}{prev.year}年度的记录，填报表未预填上年数据。")
     run_mail(table, templates_dir, outbox, echo=echo, **smtp)
 
     if year is not None and settings.path is not None and year != settings.year:

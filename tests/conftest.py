@@ -36,6 +36,12 @@ SAMPLE_I15_ROWS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _history_store(tmp_path_factory, monkeypatch):
+    """Never the user's real history store: the default store of every test is a fresh tmp file."""
+    monkeypatch.setenv("JIESHUI_HISTORY", str(tmp_path_factory.mktemp("history") / "history.sqlite"))
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "libreoffice: needs LibreOffice (soffice) installed")
 

@@ -302,3 +302,23 @@ def test_overview_prints_on_a4_landscape_one_page_wide(done, tmp_path):
     assert png[12:16] == b"IHDR"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width > height                                                     # rendered landscape
+
+
+def test_overview_gains_last_years_pass_count_from_the_store(done, round_, tmp_path):
+    import dataclasses
+
+    from jieshui_xl.history import record
+
+    root, returns, _ = round_
+    store = tmp_path / "history.sqlite"
+    first = done.cities[0]
+    record(store, dataclasses.replace(first.table, year=first.table.year - 1), first.collection, first.result)
+    again = consolidate_by_city(returns, tmp_path / "out", history=store)
+    entries = {c["city"]: c for c in again.data["cities"]}
+    assert entries[first.city]["prev_passed"] == first.result.passed
+    assert entries[first.city]["prev_year"] == first.table.year - 1
+    others = [c for name, c in entries.items() if name != first.city]
+    assert others and all(c["prev_passed"] is None for c in others)
+    ws = openpyxl.load_workbook(again.overview).worksheets[0]
+    texts = [c.value for row in ws.iter_rows() for c in row]
+    assert "上年\n达标项数" in texts and "无记录" in texts

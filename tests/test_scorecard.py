@@ -16,9 +16,9 @@ from jieshui_xl.compute import STATUS_LABELS, VERDICTS, compute, logic
 from jieshui_xl.data import CellValue, Submission, TaskAnswer
 from jieshui_xl.findings import SEVERITY_LABELS
 from jieshui_xl.formula import NAME_PATTERN, looks_like_cell_reference
-from jieshui_xl.scorecard import SHEETS, write_scorecard
+from jieshui_xl.scorecard import SHEETS, score_sheet, write_scorecard
 
-EXPECTED_SHEETS = ["评分表", "基础管理", "汇总数据", "计算过程", "问题清单", "报送情况", "达标对比图"]
+EXPECTED_SHEETS = ["评分表", "基础管理", "汇总数据", "计算过程", "问题清单", "报送情况", "达标对比图", "历年趋势"]
 
 
 def build(table, tmp_path, collection=None, name="评分表.xlsx"):
@@ -130,7 +130,7 @@ def test_cached_values_equal_python(sample):
             assert value.value == pytest.approx(r.value, rel=1e-12), ind.code
         _, status = cell_of(wbv, ind.status_name)
         assert status.value == r.status_label
-        note = [c.value for c in wbv["评分表"][value.row]][-1]
+        note = [c.value for c in wbv["评分表"][value.row]][score_sheet.NOTE_COL]
         assert (note or "") == r.note, ind.code
         for code, v in r.calcs.items():
             _, cell = cell_of(wbv, code)
@@ -194,7 +194,7 @@ def test_conditional_formats(sample):
     veto_rows = [_row_of(wb, ind.status_name) for ind in table.indicators if ind.is_veto]
     assert veto_rows
     for row in veto_rows:
-        assert any(r.type == "expression" and sq == f"A{row}:K{row}" for sq, r in rules), row
+        assert any(r.type == "expression" and sq == f"A{row}:M{row}" for sq, r in rules), row
     assert f'"{VERDICTS[False]}"' in cell_values
     findings_rules = [r for rng in wb["问题清单"].conditional_formatting for r in rng.rules]
     assert {f'"{SEVERITY_LABELS["error"]}"', f'"{SEVERITY_LABELS["warning"]}"'} <= \

@@ -81,6 +81,8 @@ class Context:
     used: set = field(default_factory=set)              # names used by written formulas
     table_cells: dict = field(default_factory=dict)     # (table, row index, column code) -> reference
     cached: dict = field(default_factory=dict)          # computed name -> Python value
+    prev: object = None                                 # prevyear.PrevYear: the record of the year before
+    trend: dict = field(default_factory=dict)           # year -> code -> (value, status), history + this round
 
     def __post_init__(self):
         self.cached = self._cached_values()

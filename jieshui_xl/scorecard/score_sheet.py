@@ -8,6 +8,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..compute import INVALID, MISSING, PASS, STATUS_LABELS, VERDICTS
 from ..data import UNIT_MISSING, UNIT_REJECTED
+from ..prevyear import PrevYear, better_direction
 from ..xlsx import keep_blocks_together, print_setup
 from .context import Context
 from .styles import row_height
@@ -17,10 +18,10 @@ SHEET = "评分表"
 COLUMNS = [  # header, width, wrapped (counts for row height)
     ("序号", 5, False), ("目标", 9, True), ("指标", 18, True), ("类型", 6, False), ("具体要求", 25, True),
     ("实际值", 10, False), ("单位", 9, True), ("达标情况", 9, False), ("牵头单位", 12, True),
-    ("责任单位", 18, True), ("备注", 27, True),
+    ("责任单位", 18, True), ("备注", 27, True), ("上年值", 10, False), ("变化", 16, True),
 ]
 LAST = len(COLUMNS) - 1
-VALUE_COL, UNIT_COL, STATUS_COL, TYPE_COL, NOTE_COL = 5, 6, 7, 3, 10
+VALUE_COL, UNIT_COL, STATUS_COL, TYPE_COL, NOTE_COL, PREV_COL, CHANGE_COL = 5, 6, 7, 3, 10, 11, 12
 TITLE_ROW, SUMMARY_ROW, HEADER_ROW = 0, 1, 2
 REPEAT_HEIGHT = 30 + 24 + 20      # points: the title, summary and header rows set below
 
@@ -58,6 +59,7 @@ def write(ctx: Context) -> None:
         ws.write_string(row, 8, leads, st.text)
         ws.write_string(row, 9, responsible, st.text)
         ctx.formula(ws, row, NOTE_COL, lg.note[ind.code], st.text, r.note)
+        _prev_cells(ctx, ws, row, ind, r.value)
         heights.append(row_height([(ind.name, 18), (ind.requirement, 25), (ind.result_unit, 9), (leads, 12),
                                    (responsible, 18), (r.note, 27), (ind.goal, 9)], minimum=22))
         ws.set_row(row, heights[-1])
@@ -83,6 +85,44 @@ def write(ctx: Context) -> None:
     keep_blocks_together(ws, [w for _, w, _ in COLUMNS], [(first + a, sum(heights[a:b])) for a, b in
                                                           _goal_groups(table.indicators)], REPEAT_HEIGHT)
     ws.activate()
+
+
+DIRECTION = {1: "越高越好", -1: "越低越好", 0: ""}
+
+
+def _prev_cells(ctx: Context, ws, row: int, ind, value) -> None:
+    """上年值 (from the history store) and 变化 (a live formula, with the direction that is better)."""
+    st = ctx.st
+    prev_year: PrevYear | None = ctx.prev  # type: ignore[assignment]
+    prev, _status = prev_year.indicator(ind.code) if prev_year is not None else (None, None)
+    if prev is None:
+        ws.write_string(row, PREV_COL, "无记录" if prev_year is not None else "", st.text_center)
+        ws.write_blank(row, CHANGE_COL, None, st.text)
+        return
+    ws.write_number(row, PREV_COL, prev, st.number(ind.decimals))
+    direction = better_direction(ind)
+    pattern = "+0." + "0" * (ind.decimals or 0) if ind.decimals else "+0"
+    fmt = f"{pattern};-{pattern[1:]};0"
+    prev_cell, v = _cell(row, PREV_COL, absolute=False), ind.value_name
+    word = DIRECTION[direction]
+    judged = (f'&IF({v}-{prev_cell}>0,"（{word}：{"向好" if direction > 0 else "变差"}）",'
+              f'IF({v}-{prev_cell}<0,"（{word}：{"变差" if direction > 0 else "向好"}）","（持平）"))') if word else ""
+    text = f'IF(AND(ISNUMBER({v}),ISNUMBER({prev_cell})),TEXT({v}-{prev_cell},"{fmt}"){judged},"")'
+    ctx.raw_formula(ws, row, CHANGE_COL, text, [v], st.text, change_text(value, prev, ind.decimals or 0, direction))
+
+
+def change_text(value, prev: float, decimals: int, direction: int) -> str:
+    """What the 变化 formula shows, computed in Python (its cached value)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return ""
+    delta = value - prev
+    text = f"{delta:+.{decimals}f}" if delta != 0 else "0"
+    if not DIRECTION[direction]:
+        return text
+    if delta == 0:
+        return text + "（持平）"
+    good = (delta > 0) == (direction > 0)
+    return text + f"（{DIRECTION[direction]}：{'向好' if good else '变差'}）"
 
 
 def _cell(row: int, col: int, absolute: bool = True) -> str:

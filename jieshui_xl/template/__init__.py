@@ -35,11 +35,14 @@ class TemplateFiles(list):
         self.removed: list[Path] = list(removed)  # own, unchanged workbooks no longer produced
 
 
-def write_templates(table: TaskTable, out_dir: Path, progress: Callable[[str], None] | None = None
-                    ) -> TemplateFiles:
+def write_templates(table: TaskTable, out_dir: Path, progress: Callable[[str], None] | None = None,
+                    prev=None) -> TemplateFiles:
     """Write one collection workbook per reporting unit into ``out_dir`` (created if missing).
 
     ``progress`` (optional) receives one Chinese line per workbook written and per file kept.
+    ``prev`` (:class:`jieshui_xl.prevyear.PrevYear`): last year's record — items marked 上年来源 are
+    prefilled from it, every recorded item gets a read-only ``prev_<code>`` cell; without a record the
+    workbook says so.
     """
     say = progress or (lambda _message: None)
     out_dir = Path(out_dir)
@@ -57,7 +60,7 @@ def write_templates(table: TaskTable, out_dir: Path, progress: Callable[[str], N
                 f"如需重新生成，请先将其移走后再运行。")
             continue
         with atomic_path(target) as tmp:
-            write_workbook(table, unit, tmp, lg, selfcheck, generated_at)
+            write_workbook(table, unit, tmp, lg, selfcheck, generated_at, prev)
         written[target.name] = {"sha256": sha256(target), "city": table.city, "year": table.year, "unit": unit}
         result.append(target)
         say(f"已生成：{target.name}")

@@ -12,6 +12,7 @@ from .plan import REFERENCE, Block, ItemRow
 from .sheet import Sheet
 from .validation import item_rule, prompt_only
 
+PREFILL_MARK, PREV_PREFIX = "上年系统值", "prev_"
 SOURCE_PROMPT = ("数据来源", "请注明数据来源，如统计年报、监测报告、台账或文件名称及文号。")
 CHECK_OK, CHECK_BAD = "通过", "请核实"
 TABLE_HELPERS = ("filled", "complete", "pass")     # hidden helper columns; "value" is shown
@@ -106,14 +107,34 @@ def _item_row(ctx: Context, sh: Sheet, row: ItemRow) -> None:
         sh.text(r, COL_INPUT, f"见{row.asked_at}", st.muted)
         sh.text(r, COL_HINT, f"已在上方第 {row.asked_at} 项填报，此处自动引用，无需重复填写。", st.muted, last_col=LAST)
         return
-    sh.blank(r, COL_INPUT, st.input_for(item))
+    prefill = ctx.prefill.get(item.code)
+    if prefill is None:
+        sh.blank(r, COL_INPUT, st.input_for(item))
+    else:   # last year's figure from the history store: still an input cell (editable)
+        sh.ws.write_number(r, COL_INPUT, prefill, st.input_for(item))
     sh.name(item.code, r, COL_INPUT)
     cell = xl_rowcol_to_cell(r, COL_INPUT)
     sh.ws.data_validation(r, COL_INPUT, r, COL_INPUT, item_rule(item, cell, ctx.yesno_source()))
-    sh.text(r, COL_HINT, item.hint, st.text)
+    hint = item.hint if prefill is None else f"{PREFILL_MARK}：已预填{ctx.prev.year}年系统记录值，如有不同可修改。{item.hint}"
+    sh.text(r, COL_HINT, hint, st.text)
     sh.blank(r, COL_SOURCE, st.input_text, last_col=LAST)
     sh.name(f"src_{item.code}", r, COL_SOURCE)
     sh.ws.data_validation(r, COL_SOURCE, r, LAST, prompt_only(*SOURCE_PROMPT))
+    _prev_row(ctx, sh, item)
+
+
+def _prev_row(ctx: Context, sh: Sheet, item) -> None:
+    """A read-only 上年值 cell named ``prev_<code>`` under an item the store has last year's value of."""
+    record = ctx.prev.record if ctx.prev is not None else None
+    if record is None or record.values.get(item.code) is None:
+        return
+    st, r = ctx.styles, sh.next_row()
+    sh.blank(r, COL_NO, st.label)
+    sh.text(r, COL_LABEL, f"　上年值（{ctx.prev.year}年）", st.muted)
+    sh.text(r, COL_UNIT, item.unit, st.muted)
+    sh.number(r, COL_INPUT, record.values[item.code], st.muted)
+    sh.name(f"{PREV_PREFIX}{item.code}", r, COL_INPUT)
+    sh.text(r, COL_HINT, "历史数据库中上年采用的数值，仅供对照（不可修改）。", st.muted, last_col=LAST)
 
 
 # -- the table of a table indicator ----------------------------------------------------------------

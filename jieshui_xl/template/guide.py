@@ -33,13 +33,26 @@ def _facts(ctx: Context, sh: Sheet) -> None:
     facts = (("填报单位", ctx.unit), ("考核年度", f"{ctx.table.year}年"), ("城市（区县）", ctx.table.city),
              ("填报截止", ctx.param("deadline")), ("报送至", ctx.param("office_name")),
              ("联系人", ctx.param("office_contact")), ("联系电话", ctx.param("office_phone")),
-             ("回收邮箱", ctx.param("office_email")), ("本表内容", _contents(ctx)))
+             ("回收邮箱", ctx.param("office_email")), ("本表内容", _contents(ctx)), ("上年数据", _prev_text(ctx)))
     sh.next_row()
     for key, value in facts:
         if value:
             r = sh.next_row()
             sh.text(r, 0, key, ctx.styles.key)
             sh.text(r, 1, value, ctx.styles.text, last_col=LAST)
+
+
+def _prev_text(ctx: Context) -> str:
+    """Whether last year's figures come from the history store ("" when no store was consulted)."""
+    prev = ctx.prev
+    if prev is None:
+        return ""
+    if prev.notices:
+        return "历史数据库无法读取，本表未预填上年数据；上年数据请按实际填写。"
+    if prev.record is None:
+        return f"历史数据库中没有{ctx.table.city}{prev.year}年度的记录，本表未预填上年数据；上年数据请按实际填写。"
+    return (f"已按历史数据库中{prev.year}年度的记录预填（标有“上年系统值”，仍可修改；与记录不同时以填报值为准，"
+            f"汇总时将提示核实）；各数据项下方的“上年值”为上年采用的数值，仅供对照。")
 
 
 def _contents(ctx: Context) -> str:

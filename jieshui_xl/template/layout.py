@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..compute import Logic
 from ..spec import TaskTable
@@ -33,6 +33,8 @@ class Context:
     lists: ListSources
     logic: Logic
     selfcheck: SelfCheck
+    prev: object = None       # prevyear.PrevYear (last year's record from the history store), or None
+    prefill: dict = field(default_factory=dict)   # item code -> last year's figure prefilled
 
     @property
     def office(self) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..compute import Logic
 from ..identity import META_SHEET, Identity, literal_digest
+from ..prevyear import prefill_values
 from ..spec import TaskTable
 from .datasheet import workbook_title, write_data_sheet
 from .guide import write_guide
@@ -21,10 +22,11 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "
 
 
 def write_workbook(table: TaskTable, unit: str, path: Path, lg: Logic, selfcheck: SelfCheck,
-                   generated_at: str) -> None:
+                   generated_at: str, prev=None) -> None:
     wb = Workbook(str(path), WORKBOOK_OPTIONS)
     ctx = Context(table=table, unit=unit, plan=plan_for(table, unit), styles=Styles(wb), names=Names(),
-                  lists=ListSources(wb), logic=lg, selfcheck=selfcheck)
+                  lists=ListSources(wb), logic=lg, selfcheck=selfcheck, prev=prev,
+                  prefill=prefill_values(table, prev.record) if prev is not None else {})
     sheets = [write_guide(ctx, wb), write_data_sheet(ctx, wb)]
     literals = {sh.title: sh.literals for sh in sheets}
     if ctx.lists.literals:

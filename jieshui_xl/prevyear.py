@@ -1,0 +1,93 @@
+"""Last year's figures, from the history store: what a template prefills and what consolidation
+does with a prefilled item.
+
+Which item is last year's figure of which indicator is data (the 数据项 sheet's 上年来源 column,
+``Item.prev_of``).  ``PrevYear`` is what a round knows about the year before: the store's current
+record of that city for Y−1 (or none), and the notice when the store could not be read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .data import CellValue, Collection
+from .display import show
+from .findings import Report
+from .history import HistoryError, Record, current
+from .spec import TaskTable
+
+__all__ = ["STORED_FILE", "PrevYear", "apply_prefill", "load_prev", "prefill_values"]
+
+STORED_FILE = "历史数据库"          # the "file" of a value taken from the store
+
+
+@dataclass
+class PrevYear:
+    year: int
+    record: Record | None = None
+    notices: list[str] = field(default_factory=list)
+
+    def indicator(self, code: str) -> tuple[float | None, str | None]:
+        if self.record is None or code not in self.record.indicators:
+            return None, None
+        return self.record.indicators[code]
+
+
+def load_prev(path: Path | None, table: TaskTable) -> PrevYear:
+    """The record of ``table.city`` for the year before; a store problem becomes a notice."""
+    prev = PrevYear(table.year - 1)
+    if path is None:
+        return prev
+    try:
+        prev.record = current(path, table.city, table.year - 1)
+    except HistoryError as exc:
+        prev.notices.append(str(exc))
+    return prev
+
+
+def prefill_values(table: TaskTable, record: Record | None) -> dict[str, float]:
+    """item code -> last year's value of the indicator its 上年来源 names (only where recorded)."""
+    if record is None:
+        return {}
+    out = {}
+    for item in table.items.values():
+        value = record.indicators.get(item.prev_of, (None, ""))[0] if item.prev_of else None
+        if value is not None:
+            out[item.code] = value
+    return out
+
+
+def apply_prefill(table: TaskTable, collection: Collection, prev: PrevYear) -> Collection:
+    """A copy of ``collection`` where a prefilled item left blank holds the stored figure, and a typed
+    value that differs from the prefill is reported (it counts)."""
+    values, report = dict(collection.values), Report(list(collection.report))
+    rejected = {f.field for f in collection.report if f.severity == "error"}
+    for code, stored in prefill_values(table, prev.record).items():
+        item, cv = table.items[code], values.get(code)
+        loc = dict(field=code, label=item.label, prev_year=prev.year, stored=show(stored))
+        if cv is None and code not in rejected:
+            values[code] = CellValue(stored, unit=item.reporter, file=STORED_FILE,
+                                     source=f"{prev.year}年系统记录值")
+            report.add("prefill-used", unit=item.reporter, **loc)
+        elif cv is not None and isinstance(cv.value, (int, float)) and not _same(cv.value, stored):
+            report.add("prefill-changed", unit=cv.unit, file=cv.file, sheet=cv.sheet, cell=cv.cell,
+                       value=show(cv.value), **loc)
+    return dataclasses.replace(collection, values=values, report=report)
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def better_direction(ind) -> int:
+    """+1 where a higher value is better, -1 where lower, 0 where the rule does not say (read from the
+    indicator's 达标规则: ``value_X >= …`` / ``value_X < …``)."""
+    text = ind.rule.text if ind.rule is not None else ""
+    m = re.search(rf"\b{re.escape(ind.value_name)}\s*(<=|>=|<|>)", text)
+    if m:
+        return 1 if m.group(1).startswith(">") else -1
+    m = re.search(rf"(<=|>=|<|>)\s*{re.escape(ind.value_name)}\b", text)
+    return (-1 if m.group(1).startswith(">") else 1) if m else 0
