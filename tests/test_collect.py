@@ -483,3 +483,17 @@ def test_a_blank_workbook_sent_back_is_rejected_with_a_finding(table, tmp_path):
     assert [(f.unit, f.file, f.severity) for f in empty] == [("区财政局", "空表.xlsx", "error")]
     assert c.unit_status("区财政局") == "rejected"
     assert c.unit_status("区商务委") == "returned"
+
+
+def test_a_constant_on_a_calculation_cell_is_reported(table, builder, returns):
+    """Rows inserted without moving the names (as some tools do) push a typed value onto a cell the
+    template names for a calculation: it is reported, never lost silently."""
+    unit = unit_of(table, "wells_total_count")
+    wb = builder.workbook(unit, builder.unit_values(unit, SAMPLE_VALUES))
+    calc = next(n for n in wb.defined_names if n.startswith(("target_", "value_", "chk_")))
+    sheet, coord = cells_of(wb, calc)[0]
+    wb[sheet][coord].value = 42
+    save(wb, returns / "pushed.xlsx")
+    c = collect(table, returns)
+    f = only(c, "extra-content")
+    assert (f.sheet, f.cell, f.value) == (sheet, coord, "42")

@@ -169,7 +169,7 @@ class _Run:
             o.returned = None
             return _reject(o)
         check_protection(book, ident, o.report)
-        check_extra_content(book, ident, o.report)
+        check_extra_content(book, ident, o.report, o.returned.cells)
 
 
 def _generated_at(ident: Identity) -> _dt.datetime | None:

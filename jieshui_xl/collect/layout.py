@@ -52,9 +52,15 @@ def _extra_cells(sheet: Sheet, inputs: set, known: frozenset[str] | None):
             yield coord, text, cell
 
 
-def check_extra_content(book: Book, ident: Identity, report: Report) -> None:
-    """Content outside the input cells that the template does not hold: reported, never lost."""
-    inputs = book.named_cells()
+def check_extra_content(book: Book, ident: Identity, report: Report,
+                        inputs: set[tuple[str, str]] | None = None) -> None:
+    """Content outside the input cells that the template does not hold: reported, never lost.
+
+    ``inputs``: the cells the reader read (default: every named cell).  A constant on a cell the
+    template names for a calculation (a row inserted without moving the names) is then reported too.
+    """
+    if inputs is None or not ident.literals:
+        inputs = book.named_cells()
     template = _template_sheets(book, ident)
     known_all = frozenset().union(*ident.literals.values()) if ident.literals else None
     for title, sheet in book.sheets.items():

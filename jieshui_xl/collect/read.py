@@ -31,6 +31,7 @@ class Returned:
     tables: dict[str, list[dict[str, CellValue]]] = field(default_factory=dict)
     tasks: dict[tuple[int, str], TaskAnswer] = field(default_factory=dict)
     contact: dict[str, str] = field(default_factory=dict)
+    cells: set[tuple[str, str]] = field(default_factory=set)   # (sheet, cell) of every input cell read
 
     @property
     def empty(self) -> bool:
@@ -47,6 +48,7 @@ class Reader:
         self.table, self.book, self.ident, self.report = table, book, ident, report
         self.unit, self.file = ident.unit, book.name
         self.moves: list[tuple[Place, Place, str, str]] = []    # (expected, found, name, label)
+        self.cells: set[tuple[str, str]] = set()                 # every input cell read
 
     def add(self, code: str, **kw) -> None:
         self.report.add(code, unit=self.unit, file=self.file, **kw)
@@ -66,6 +68,7 @@ class Reader:
             return None
         if expected is not None and (expected.sheet, expected.ref) != (place.sheet, place.ref):
             self.moves.append((expected, place, name, label))
+        self.cells |= {(place.sheet, c) for c in place.cells}
         return place
 
     def report_moves(self, each_up_to: int = 3) -> None:
@@ -254,4 +257,5 @@ def read_returned(table: TaskTable, book, ident: Identity, report: Report) -> Re
         out.tasks[(task.seq, ident.unit)] = read_task(r, task)
     out.contact = read_contact(r)
     r.report_moves()
+    out.cells = r.cells
     return out
