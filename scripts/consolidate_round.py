@@ -264,7 +264,7 @@ def consolidate(settings: Settings, echo=print) -> int:
     from jieshui_xl.printing import print_pdf
     from jieshui_xl.round import run_round
     from jieshui_xl.spec import load_task_table
-    from jieshui_xl.status import STATUS_TEXT
+    from jieshui_xl.status import STATUS_TEXT, UNREADABLE_TEXT, unit_entry
 
     returns = settings.returns_dir
     if not returns.is_dir():
@@ -307,13 +307,16 @@ def consolidate(settings: Settings, echo=print) -> int:
     counts = {k: sum(1 for s in status.values() if s == k) for k in STATUS_TEXT}
     echo(f"报送：共 {len(units)} 个单位，" + "，".join(f"{STATUS_TEXT[k]} {v} 个" for k, v in counts.items()) + "。")
     missing = [u for u in units if status[u] == "missing"]
-    rejected = [u for u in units if status[u] == "rejected"]
+    unreadable = [u for u in units if status[u] == "rejected" and unit_entry(collection, u)["unreadable"]]
+    rejected = [u for u in units if status[u] == "rejected" and u not in unreadable]
     if missing:
         echo("未报送（请催报）：" + "、".join(missing))
+    if unreadable:
+        echo(f"{UNREADABLE_TEXT}（请让其用 Excel/WPS 另存为 .xlsx 后重发）：" + "、".join(unreadable))
     if rejected:
         errors = {u: sum(1 for f in collection.report if f.unit == u and f.severity == ERROR) for u in rejected}
-        echo("有错误/被退回（请通知修改后重报）：" + "、".join(f"{u}（错误 {errors[u]} 条）" for u in rejected))
-    if not missing and not rejected:
+        echo(f"{STATUS_TEXT['rejected']}（请通知修改后重报）：" + "、".join(f"{u}（错误 {errors[u]} 条）" for u in rejected))
+    if not missing and not rejected and not unreadable:
         echo("所有单位均已报送可用的填报表。")
     severities = severity_counts(list(collection.report) + list(result.report))
     if severities:
@@ -327,7 +330,7 @@ def consolidate(settings: Settings, echo=print) -> int:
         echo(f"PDF：{pdf}")
     if pdf_note:
         echo(pdf_note)
-    if missing or rejected:
+    if missing or rejected or unreadable:
         echo("")
         echo(f"给这些单位写催报邮件：python \"{SCRIPT_DIR / 'new_year.py'}\" --remind"
              + ("" if settings.path in (None, DEFAULT_CONFIG) else f" --config \"{settings.path}\""))
