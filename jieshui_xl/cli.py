@@ -222,7 +222,8 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
          use_ssl, smtp_user):
     """为每个单位写一封附带其填报表的邮件（.eml）；加 --send 时通过 SMTP 发送。
 
-    使用 --ssl / --starttls 时总是验证邮件服务器的证书；服务器使用单位内部 CA 签发的证书时，请把该 CA 证书（PEM 格式，可向信息中心索取）的路径设到环境变量 JIESHUI_SMTP_CAFILE。
+    使用 --ssl / --starttls 时总是验证邮件服务器的证书；服务器使用单位内部 CA 签发的证书时，
+    请把该 CA 证书（PEM 格式，可向信息中心索取）的路径设到环境变量 JIESHUI_SMTP_CAFILE。
     """
     from .mail import run_mail
 

@@ -70,7 +70,8 @@ def prepare(settings: Settings, year: int | None, send: bool, remind: bool = Fal
     smtp = {}
     if send:
         if not settings.smtp_host:
-            raise SettingsError("要发送邮件，请先在 jieshui_config.ini 的 [邮件] 中填写“SMTP服务器”（以及端口、加密方式、用户名）。")
+            raise SettingsError("要发送邮件，请先在 jieshui_config.ini 的 [邮件] 中填写“SMTP服务器”"
+                                "（以及端口、加密方式、用户名）。")
         smtp = dict(send=True, smtp_host=settings.smtp_host, smtp_port=settings.smtp_port,
                     starttls=settings.security == "starttls", use_ssl=settings.security == "ssl",
                     smtp_user=settings.smtp_user or None)

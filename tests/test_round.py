@@ -19,7 +19,7 @@ from jieshui_xl.spec import load_task_table
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
-import consolidate_round
+import consolidate_round  # noqa: E402 - from the scripts folder, added to the path above
 
 VOLATILE = ("generated_at",)
 

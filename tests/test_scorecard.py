@@ -96,7 +96,7 @@ def test_every_item_parameter_and_computed_name_is_defined(sample):
             ws, cells = range_of(wb, col.code)
             assert ws.title == "汇总数据" and len(cells) == tbl.rows and len(cells[0]) == 1
     for tl in lg.tables.values():
-        for part, name in tl.range_names.items():
+        for name in tl.range_names.values():
             ws, cells = range_of(wb, name)
             assert ws.title == "计算过程" and len(cells) == tl.table.rows
             assert all(row[0].data_type == "f" for row in cells)

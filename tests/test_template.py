@@ -41,7 +41,7 @@ def cached(table, folder):
 def test_one_workbook_per_reporting_unit(table, folder, books):
     files = sorted(p.name for p in folder.glob("*.xlsx"))
     assert files == sorted(workbook_path(table, folder, u).name for u in table.reporting_units())
-    for unit, wb in books.items():
+    for wb in books.values():
         assert wb.sheetnames[:2] == ["填报说明", "数据填报"]
         assert wb[META_SHEET].sheet_state == "veryHidden"
 
@@ -220,7 +220,7 @@ def test_cached_values_are_what_python_computes_for_an_empty_workbook(table, cac
 
 def test_parameters_are_locked_named_cells(table, books):
     lg = logic(table)
-    for unit, wb in books.items():
+    for wb in books.values():
         for name in table.parameter_names():
             if name in wb.defined_names:
                 cell = cell_of(wb, name)
