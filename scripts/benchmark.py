@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import os
 import subprocess
 import sys
 import tempfile
@@ -168,6 +169,7 @@ def main() -> None:
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="jieshui-bench-") as tmp:
         root = Path(tmp)
+        os.environ["JIESHUI_HISTORY"] = str(root / "history.sqlite")    # never the user's own store
         print(f"building a round of {10 * n} districts …", file=sys.stderr)
         small, large = city_names(n), city_names(10 * n)
         build_round(base, root, large)
