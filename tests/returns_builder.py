@@ -1,7 +1,7 @@
 """Build "returned workbooks" for tests, as a department would send them back.
 
-The base is the round's real collection workbook (``jieshui_xl.template.write_templates``) when the
-generator is available, else a minimal workbook built here with the same contract: the very hidden
+The base is the round's real collection workbook (``jieshui_xl.template.write_templates``), or with
+``use_templates=False`` a minimal workbook built here with the same contract: the very hidden
 ``_jieshui`` identity sheet and custom properties, one defined name per input (items, ``src_`` source
 cells, table columns over N rows, checklist cells, contact), protected sheets with unlocked inputs.
 Values are written exactly as given, so a string stays a string ("1,285.0", "约12").
@@ -26,19 +26,11 @@ from openpyxl.writer.excel import ExcelWriter
 from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX, Identity, identity_check, read_identity
 from jieshui_xl.workbook_names import locate
 
-__all__ = ["ReturnsBuilder", "templates_available", "cells_of", "set_identity", "move_name", "to_xlsm",
+__all__ = ["ReturnsBuilder", "cells_of", "set_identity", "move_name", "to_xlsm",
            "save", "cache_results"]
 
 UNLOCKED = Protection(locked=False)
 _TEMPLATES: dict[tuple, dict[str, bytes]] = {}
-
-
-def templates_available() -> bool:
-    try:
-        from jieshui_xl.template import write_templates  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,11 +186,11 @@ def to_xlsm(path: Path) -> Path:
 # ---------------------------------------------------------------------------------------------
 
 class ReturnsBuilder:
-    """Returned workbooks for a task table; ``use_templates`` None = the generator when available."""
+    """Returned workbooks for a task table: from the generated templates, or minimal ones."""
 
-    def __init__(self, table, workdir: Path, use_templates: bool | None = None):
+    def __init__(self, table, workdir: Path, use_templates: bool = True):
         self.table, self.workdir = table, Path(workdir)
-        self.use_templates = templates_available() if use_templates is None else use_templates
+        self.use_templates = use_templates
 
     def _templates_by_unit(self) -> dict[str, bytes]:
         """The generated templates (unit -> bytes), generated once per task table and process."""

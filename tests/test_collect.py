@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
-from returns_builder import (ReturnsBuilder, cache_results, cells_of, move_name, save, templates_available,
+from returns_builder import (ReturnsBuilder, cache_results, cells_of, move_name, save,
                              to_xlsm)
 
 from jieshui_xl.collect import collect
@@ -61,9 +61,7 @@ def return_unit(builder, table, folder, code, value, name=None, **kw):
 # A whole round
 # ---------------------------------------------------------------------------------------------
 
-MODES = [pytest.param(False, id="minimal-workbook"),
-         pytest.param(True, id="generated-template",
-                      marks=pytest.mark.skipif(not templates_available(), reason="jieshui_xl.template 尚不可用"))]
+MODES = [pytest.param(False, id="minimal-workbook"), pytest.param(True, id="generated-template")]
 
 
 @pytest.fixture(scope="module", params=MODES)
@@ -328,7 +326,6 @@ def test_extra_sheet_content_is_reported(table, builder, returns):
     assert (f.sheet, f.cell, f.value) == ("补充说明", "B3", "另有自备井3眼未纳入统计")
 
 
-@pytest.mark.skipif(not templates_available(), reason="jieshui_xl.template 尚不可用")
 def test_content_beside_the_inputs_is_reported(table, builder, returns):
     unit = unit_of(table, "wells_total_count")
     wb = builder.workbook(unit, builder.unit_values(unit, SAMPLE_VALUES))
@@ -428,7 +425,6 @@ def _eml(path: Path, attachments: dict[str, bytes]) -> Path:
 
 
 def test_eml_attachments(table, builder, returns, tmp_path):
-    pytest.importorskip("jieshui_xl.eml", reason="jieshui_xl.eml 尚未提供")
     path = return_unit(builder, table, tmp_path, "wells_total_count", 12)
     _eml(returns / "回复.eml", {"区水利局填报表.xlsx": path.read_bytes()})
     _eml(returns / "无附件.eml", {})

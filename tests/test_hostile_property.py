@@ -9,7 +9,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st  # noqa: E402
 
 from jieshui_xl.collect import collect  # noqa: E402

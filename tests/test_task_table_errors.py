@@ -8,8 +8,6 @@ Broken tables are built in code from the bundled one (tests/table_builder.py).
 from __future__ import annotations
 
 import re
-import sys
-import types
 
 import pytest
 from click.testing import CliRunner
@@ -206,23 +204,7 @@ def test_structural_problems_are_reported_together(tmp_path):
 # The command line
 # ---------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def writer(monkeypatch):
-    """The templates command's writer.  The real one where it is importable (jieshui_xl.template may be
-    under construction); otherwise a stand-in that, like the real one, writes .xlsx files — so if the
-    command got as far as writing, the assertions below would see them."""
-    try:
-        from jieshui_xl.template import write_templates  # noqa: F401
-    except ImportError:
-        def write_templates(table, out_dir):
-            out_dir.mkdir(parents=True, exist_ok=True)
-            path = out_dir / "stand-in.xlsx"
-            path.write_bytes(b"")
-            return [path]
-        monkeypatch.setitem(sys.modules, "jieshui_xl.template", types.SimpleNamespace(write_templates=write_templates))
-
-
-def test_cli_templates_with_broken_table_writes_nothing(tmp_path, writer):
+def test_cli_templates_with_broken_table_writes_nothing(tmp_path):
     tb = TableBuilder()
     c1 = tb.set("数据项", row_where_code="builtup_area_km2", column="填报单位", value="区不存在局")
     c2 = tb.set("指标", row_where_code="I01", column="达标规则", value="value_I01>>45")
@@ -238,7 +220,7 @@ def test_cli_templates_with_broken_table_writes_nothing(tmp_path, writer):
     assert not (out.exists() and list(out.rglob("*.xlsx")))
 
 
-def test_cli_missing_task_table(tmp_path, writer):
+def test_cli_missing_task_table(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["templates", "--task-table", str(tmp_path / "无此文件.xlsx"), "--out", str(out)])
     assert result.exit_code == 2, result.exception
