@@ -168,8 +168,8 @@ def cache(value):
     return str(value)
 
 
-def show(value) -> str:
-    """A value as a reviewer reads it in a substituted formula."""
+def operand_text(value) -> str:
+    """A value as a reviewer reads it in a substituted formula (blank as 空, text quoted)."""
     if value is None or value == "":
         return "空"
     if isinstance(value, bool):
@@ -187,4 +187,4 @@ def substituted(formula: Formula | None, values: dict) -> str:
     """The formula with every name replaced by its value: ``10.5/22.3*100``."""
     if formula is None:
         return ""
-    return formula.render(lambda n: show(values.get(n)))
+    return formula.render(lambda n: operand_text(values.get(n)))
