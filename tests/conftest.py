@@ -80,5 +80,21 @@ def make_collection(table, values=None, rows=None, units=None, tasks=None):
 
 
 @pytest.fixture
+def builder(table, tmp_path):
+    """Returned workbooks built from the generated templates, under tmp_path/work."""
+    from returns_builder import ReturnsBuilder
+
+    return ReturnsBuilder(table, tmp_path / "work")
+
+
+@pytest.fixture
+def returns(tmp_path):
+    """An empty returns folder."""
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
 def sample_collection(table):
     return make_collection(table, rows=SAMPLE_I15_ROWS)

@@ -33,16 +33,6 @@ def only(collection, code):
     return found[0]
 
 
-@pytest.fixture
-def builder(table, tmp_path):
-    return ReturnsBuilder(table, tmp_path / "work")
-
-
-@pytest.fixture
-def returns(tmp_path):
-    folder = tmp_path / "回收"
-    folder.mkdir()
-    return folder
 
 
 def unit_of(table, code):

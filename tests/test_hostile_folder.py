@@ -17,7 +17,7 @@ import pytest
 from jieshui_xl.collect import collect
 from jieshui_xl.collect.discover import discover
 from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX
-from returns_builder import ReturnsBuilder, save, set_identity
+from returns_builder import save, set_identity
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 from test_hostile_outputs import tree_hash
 
@@ -26,16 +26,6 @@ pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX links, FIFOs and 
 CODE = "wells_total_count"
 
 
-@pytest.fixture
-def builder(table, tmp_path):
-    return ReturnsBuilder(table, tmp_path / "work")
-
-
-@pytest.fixture
-def returns(tmp_path):
-    folder = tmp_path / "回收"
-    folder.mkdir()
-    return folder
 
 
 def unit_of(table):

@@ -82,13 +82,16 @@ def _assert_contained(table, good_round, got, file: str, code: str, detail: str 
     assert got.unit_status(unit) == "rejected"
 
 
+def _bomb(src: Path, target: Path) -> None:
+    """The workbook with 60 MB of blanks in its data sheet: a member compressed far beyond the ratio."""
+    members = _members(src)
+    sheet = _data_sheet(members)
+    members[sheet] = members[sheet].replace(b"</worksheet>", b" " * (60 * 2**20) + b"</worksheet>")
+    _write(target, list(members.items()))
+
+
 def test_a_zip_bomb_member_is_a_finding(table, good_round, tmp_path):
-    def bomb(src, target):
-        members = _members(src)
-        sheet = _data_sheet(members)
-        members[sheet] = members[sheet].replace(b"</worksheet>", b" " * (60 * 2**20) + b"</worksheet>")
-        _write(target, list(members.items()))
-    got, target = _round_with(table, good_round, tmp_path, "炸弹.xlsx", bomb)
+    got, target = _round_with(table, good_round, tmp_path, "炸弹.xlsx", _bomb)
     _assert_contained(table, good_round, got, target.name, "file-over-limit", "压缩")
 
 
@@ -226,12 +229,7 @@ def test_a_received_but_unreadable_return_is_never_reported_missing(table, good_
     from jieshui_xl.cli import main
     from jieshui_xl.mail import reminders_for
 
-    def bomb(src, target):
-        members = _members(src)
-        sheet = _data_sheet(members)
-        members[sheet] = members[sheet].replace(b"</worksheet>", b" " * (60 * 2**20) + b"</worksheet>")
-        _write(target, list(members.items()))
-    got, target = _round_with(table, good_round, tmp_path, "附件1.xlsx", bomb)
+    got, target = _round_with(table, good_round, tmp_path, "附件1.xlsx", _bomb)
     unit = table.items[ITEM].reporter
     result = CliRunner().invoke(main, ["status", str(target.parent)])
     assert result.exit_code == 0 and f"{unit}：已收到，无法读取" in result.output
