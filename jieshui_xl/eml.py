@@ -106,7 +106,9 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _read_message(eml_path: str | Path) -> Message:
+def _read_message(eml_path: str | Path | bytes) -> Message:
+    if isinstance(eml_path, bytes):                    # already read (within the reader's bounds)
+        return BytesParser(policy=policy.default).parsebytes(eml_path)
     path = Path(eml_path)
     try:
         with path.open("rb") as fh:
@@ -115,8 +117,9 @@ def _read_message(eml_path: str | Path) -> Message:
         raise JieshuiError(f"无法读取邮件文件“{path}”：{exc.strerror or exc}。") from None
 
 
-def workbook_attachments(eml_path: str | Path) -> list[tuple[str, bytes]]:
-    """The workbooks attached to a saved message, as (safe file name, bytes), in message order.
+def workbook_attachments(eml_path: str | Path | bytes) -> list[tuple[str, bytes]]:
+    """The workbooks attached to a saved message (a path, or the message's bytes), as (safe file name,
+    bytes), in message order.
 
     Attachments of attached (forwarded) messages are included.  A workbook is recognised by the
     extension of its file name (.xlsx .xlsm .xls .ods, in any case); a part without any file name is

@@ -97,7 +97,7 @@ class _Run:
     def eml(self, found: Found, data: bytes, mtime) -> None:
         from ..eml import workbook_attachments
         try:
-            attachments = workbook_attachments(found.path)
+            attachments = workbook_attachments(data)      # the bytes already read, within the bounds
         except Exception as exc:  # noqa: BLE001 - a damaged message is a finding, not a crash
             return self.rejected(found.name, "file-unreadable",
                                  detail=f"邮件无法解析（{str(exc)[:120] or type(exc).__name__}）")
