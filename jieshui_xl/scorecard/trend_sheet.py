@@ -58,8 +58,8 @@ def _chart(ctx: Context, ws, years: list[int], first: int, at_row: int) -> None:
     unit = inds[0].result_unit
     chart.set_title({"name": f"各指标历年变化（{unit}）", "name_font": {"size": 12, "name": "黑体"}})
     chart.set_y_axis({"name": unit, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_legend({"position": "right", "font": {"size": 8}})
-    chart.set_size({"width": 900, "height": 420})
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})     # room for every series' name
+    chart.set_size({"width": 900, "height": 520})
     ws.insert_chart(at_row, 0, chart, {"x_offset": 4, "y_offset": 4})
 
 
