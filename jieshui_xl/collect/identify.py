@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..identity import Identity, read_identity
+from ..identity import Identity
 from ..spec import TaskTable
 
-__all__ = ["CHECKS", "identify", "problems"]
+__all__ = ["CHECKS", "check_city", "problems"]
 
 Problem = tuple[str, dict]          # (finding code, template keywords)
 
@@ -54,10 +54,3 @@ def problems(table: TaskTable, ident: Identity) -> list[Problem]:
     """Every reason the workbook cannot be mixed into this round (empty when it can)."""
     return [p for check in CHECKS if (p := check(table, ident)) is not None]
 
-
-def identify(wb) -> Identity | None:
-    """The identity the workbook carries, or None when it is not a collection workbook."""
-    try:
-        return read_identity(wb)
-    except Exception:  # noqa: BLE001 - a damaged identity sheet is the same as none
-        return None
