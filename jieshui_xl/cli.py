@@ -127,16 +127,12 @@ def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city, his
         return _consolidate_by_city(ctx, folder, task_table, year, out_file, json_file, history)
     out_param = next(p for p in ctx.command.params if p.name == "out_file")
     out_file = click.Path(dir_okay=False).convert(out_file, out_param, ctx)   # a file, as always
-    from .round import run_round, summary_lines
+    from .round import output_lines, run_round, summary_lines
 
     table, collection = _collect(folder, task_table, year)
     out = run_round(table, collection, Path(out_file), json_file and Path(json_file), history=_store(history))
-    _echo_notices(out.notices)
-    for line in summary_lines(out):
+    for line in summary_lines(out) + output_lines(out):
         click.echo(line)
-    click.echo(f"评分表：{Path(out_file).resolve()}")
-    if json_file:
-        click.echo(f"JSON：{Path(json_file).resolve()}")
 
 
 def _store(history):
@@ -160,15 +156,13 @@ def _consolidate_by_city(ctx, folder, task_table, year, out_dir, json_file, hist
                                  ctx=ctx, param=out_param)
     if json_file:
         click.echo("提示：加 --by-city 时各区县及汇总的 JSON 自动写入输出文件夹，已忽略 --json。")
-    from .round import summary_lines
+    from .round import output_lines, summary_lines
 
     done = consolidate_by_city(Path(folder), Path(out_dir), task_table=task_table, year=year,
                                progress=_progress(), history=_store(history))
     for r in done.cities:
-        _echo_notices(r.round.notices)
-        for line in summary_lines(r.round):
+        for line in summary_lines(r.round) + output_lines(r.round):
             click.echo(line)
-        click.echo(f"  评分表：{r.scorecard.resolve()}")
     if done.findings:
         click.echo(f"不属于任何区县的文件问题 {len(done.findings)} 条（见汇总表“文件问题”工作表）。")
     click.echo(f"汇总表：{done.overview.resolve()}")

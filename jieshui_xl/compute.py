@@ -9,17 +9,16 @@ text into their cells, so a spreadsheet's recalculation reproduces the Python re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
-from .data import Collection
+from .data import Collection, TaskAnswer
 from .display import show
 from .findings import Report
 from .formula import ExcelError, Formula, parse
 from .labels import FAIL, INVALID, MISSING, PASS, STATUS_CODES, STATUS_LABELS, VERDICTS
-from .spec import Indicator, Table, TaskTable
+from .spec import ROW_NAME, Indicator, Table, Task, TaskTable
 
-__all__ = ["IndicatorResult", "Logic", "Result", "RowResult", "TaskResult", "compute", "evaluator", "logic",
-           "STATUS_LABELS", "STATUS_CODES", "VERDICTS", "row_logic", "TableLogic"]
+__all__ = ["Evaluator", "IndicatorResult", "Logic", "Result", "RowResult", "TaskResult", "compute", "evaluator",
+           "logic", "STATUS_LABELS", "STATUS_CODES", "VERDICTS", "row_logic", "TableLogic"]
 
 
 
@@ -75,7 +74,7 @@ def row_logic(table: TaskTable, ind: Indicator) -> TableLogic:
     names = {part: f"{tbl.code}_rows_{part}" for part in ("filled", "complete", "value", "pass")}
     value = parse(f'IF(COUNTA({cols})={n},IFERROR({ind.row_formula.text},""),"")') if ind.row_formula \
         else parse('""')
-    passed = parse(f"IF(ISNUMBER(row_value),IF({ind.row_rule.text},1,0),0)") if ind.row_rule else parse("0")
+    passed = parse(f"IF(ISNUMBER({ROW_NAME}),IF({ind.row_rule.text},1,0),0)") if ind.row_rule else parse("0")
     return TableLogic(table=tbl, filled=parse(f"IF(COUNTA({cols})>0,1,0)"),
                       complete=parse(f"IF(COUNTA({cols})={n},1,0)"), value=value, passed=passed,
                       range_names=names)
@@ -84,7 +83,10 @@ def row_logic(table: TaskTable, ind: Indicator) -> TableLogic:
 def logic(table: TaskTable) -> Logic:
     """Build the guarded formulas of every indicator, calc, target and check."""
     formulas: dict[str, Formula] = {}
-    status, note, required, tables = {}, {}, {}, {}
+    status: dict[str, Formula] = {}
+    note: dict[str, Formula] = {}
+    required: dict[str, list[str]] = {}
+    tables: dict[str, TableLogic] = {}
     for chk in table.checks:
         missing = _missing_condition(_required(table, [chk.rule]))
         formulas[chk.code] = parse(f"IF({missing},TRUE,IFERROR(AND({chk.rule.text}),FALSE))")
@@ -110,6 +112,7 @@ def logic(table: TaskTable) -> Logic:
         errors = [f"ISERROR({ind.formula.text})"] if ind.formula else []
         errors += [f"NOT({c.code})" for c in table.checks_of(ind) if c.severity == "error"]
         invalid = "OR(" + ",".join(errors) + ")" if errors else "FALSE"
+        assert ind.rule is not None, "the loader refuses an indicator without a table or a rule"
         status[ind.code] = parse(
             f'IF({missing},"{STATUS_LABELS[MISSING]}",IF({invalid},"{STATUS_LABELS[INVALID]}",'
             f'IF(IFERROR(AND({ind.rule.text}),FALSE),"{STATUS_LABELS[PASS]}","{STATUS_LABELS[FAIL]}")))')
@@ -154,9 +157,9 @@ class IndicatorResult:
 
 @dataclass
 class TaskResult:
-    task: object                     # spec.Task
+    task: Task
     status: str                      # least advanced answer (未启动 where a reporter did not answer)
-    answers: dict[str, object]       # unit -> TaskAnswer
+    answers: dict[str, TaskAnswer]   # unit -> answer
     unanswered: list[str]
 
 
@@ -168,6 +171,15 @@ class Result:
     tasks: list[TaskResult]
     checks: dict[str, bool]
     report: Report
+    values: "Evaluator" = field(repr=False, compare=False)   # every name's value, as computed
+
+    @property
+    def logic(self) -> Logic:
+        return self.values.logic
+
+    def value(self, name: str):
+        """The value of any name of the round (item, parameter, computed name, helper range)."""
+        return self.values(name)
 
     @property
     def passed(self) -> int:
@@ -189,8 +201,10 @@ class Result:
         return next(r for r in self.indicators if r.code == code)
 
 
-class _Env:
-    """Resolves names for evaluation: items from the collection, parameters, computed names."""
+class Evaluator:
+    """The one name resolver: items from the collection, parameters, computed names (evaluated once,
+    from the formulas of :func:`logic`) and table helper ranges.  :func:`compute` and everything
+    that shows a computed value (scorecard, self-check) read values through it."""
 
     def __init__(self, table: TaskTable, collection: Collection, lg: Logic):
         self.table, self.collection, self.logic = table, collection, lg
@@ -233,9 +247,10 @@ class _Env:
         return self.rows[code]
 
     def _row(self, number: int, cells: dict, tl: TableLogic, ind: Indicator) -> RowResult:
-        def env(name):
-            return cells[name] if name in cells else (value if name == "row_value" else self(name))
         value = None
+
+        def env(name):
+            return cells[name] if name in cells else (value if name == ROW_NAME else self(name))
         value = tl.value.evaluate(env)
         passed = tl.passed.evaluate(env)
         return RowResult(number=number, cells=cells, filled=tl.filled.evaluate(env) == 1,
@@ -243,10 +258,10 @@ class _Env:
                          value=value if isinstance(value, float) else None, passed=passed == 1)
 
 
-def evaluator(table: TaskTable, collection: Collection, lg: Logic | None = None) -> Callable[[str], object]:
+def evaluator(table: TaskTable, collection: Collection, lg: Logic | None = None) -> Evaluator:
     """The value of any name on ``collection`` (item, parameter, computed name, table helper range),
     as :func:`compute` resolves it: for evaluating the formulas of :func:`logic` elsewhere."""
-    return _Env(table, collection, lg or logic(table))
+    return Evaluator(table, collection, lg or logic(table))
 
 
 def _row_part(row: RowResult, part: str):
@@ -261,7 +276,7 @@ def _number(value) -> float | None:
 def compute(table: TaskTable, collection: Collection, lg: Logic | None = None) -> Result:
     """Compute indicators, checks and tasks; consistency findings are added to a new report."""
     lg = lg or logic(table)
-    env = _Env(table, collection, lg)
+    env = Evaluator(table, collection, lg)
     report = Report()
     checks = {c.code: env(c.code) is True for c in table.checks}
     _check_findings(table, collection, checks, report)
@@ -269,10 +284,10 @@ def compute(table: TaskTable, collection: Collection, lg: Logic | None = None) -
     tasks = [_task(table, collection, t) for t in table.checklist]
     _round_findings(table, collection, tasks, report)
     return Result(year=table.year, city=table.city, indicators=results, tasks=tasks, checks=checks,
-                  report=report)
+                  report=report, values=env)
 
 
-def _indicator(table, collection, lg: Logic, env: _Env, ind: Indicator, checks) -> IndicatorResult:
+def _indicator(table, collection, lg: Logic, env: Evaluator, ind: Indicator, checks) -> IndicatorResult:
     status_label = lg.status[ind.code].evaluate(env)
     note = lg.note[ind.code].evaluate(env)
     result = IndicatorResult(

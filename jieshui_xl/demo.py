@@ -20,7 +20,6 @@ from typing import Callable
 
 from .collect import identify_file
 from .fill import fill_workbook
-from .labels import UNIT_REJECTED, UNIT_STATUS_LABELS
 from .libreoffice import available as libreoffice_available
 from .spec import TaskTable, load_task_table
 
@@ -68,7 +67,7 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
     """The bundled round; recorded in ``history`` only when one is given (the demo never touches the
     user's store by default)."""
     from .collect import collect
-    from .round import run_round
+    from .round import output_lines, run_round, summary_lines
 
     table = load_task_table(task_table)
     out_dir = Path(out_dir)
@@ -85,7 +84,11 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
     out = run_round(table, collection, scorecard, json_path, history=history)
     collection, result = out.collection, out.result
     pdf = _pdf(scorecard, echo)
-    _echo_summary(table, collection, result, scorecard, json_path, pdf, echo)
+    echo("③ 汇总完成：")
+    for line in summary_lines(out):
+        echo("   " + line)
+    for line in output_lines(out, pdf):
+        echo(line)
     return DemoResult(templates, returns_dir, scorecard, json_path, pdf, result, collection)
 
 
@@ -134,20 +137,3 @@ def _pdf(scorecard: Path, echo) -> Path | None:
     return print_pdf(scorecard)
 
 
-def _echo_summary(table, collection, result, scorecard, json_path, pdf, echo) -> None:
-    echo(f"③ 汇总完成：{result.passed}/{len(result.indicators)} 项指标达标；{result.verdict}。")
-    for r in result.indicators:
-        if r.status != "pass":
-            echo(f"   - {r.indicator.seq}. {r.indicator.name}：{r.status_label}")
-    missing = [u for u in table.reporting_units() if collection.unit_status(u) == "missing"]
-    rejected = [u for u in table.reporting_units() if collection.unit_status(u) == "rejected"]
-    if missing:
-        echo("   未报送：" + "、".join(missing))
-    if rejected:
-        echo(f"   {UNIT_STATUS_LABELS[UNIT_REJECTED]}：" + "、".join(rejected))
-    findings = len(collection.report) + len(result.report)
-    echo(f"   问题清单 {findings} 条（见评分表“问题清单”工作表）")
-    echo(f"评分表：{scorecard.resolve()}")
-    echo(f"JSON：{json_path.resolve()}")
-    if pdf:
-        echo(f"PDF：{pdf.resolve()}")

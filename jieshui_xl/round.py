@@ -19,15 +19,17 @@ from pathlib import Path
 from . import __version__
 from .compute import Result, compute
 from .data import Collection
-from .findings import severity_counts
+from .findings import ERROR, severity_counts
 from .history import HistoryError, record, series
+from .labels import PASS, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
 from .outputs import write_json
 from .prevyear import PrevYear, apply_prefill, load_prev
 from .report import scorecard_json
 from .scorecard import write_scorecard
 from .spec import TaskTable
+from .status import STATUS_TEXT, UNREADABLE_TEXT, unit_entry
 
-__all__ = ["RoundOutput", "run_round", "summary_lines"]
+__all__ = ["RoundOutput", "output_lines", "owes_something", "run_round", "summary_lines"]
 
 
 @dataclass
@@ -81,16 +83,56 @@ def _trend(history: Path | None, table: TaskTable, result: Result, notices: list
 
 
 def summary_lines(out: RoundOutput) -> list[str]:
-    """The console summary of a round (Chinese)."""
+    """The console summary of a round (Chinese): figures, who owes what, problems, store notices."""
     table, collection, result = out.table, out.collection, out.result
     lines = [f"{table.city}{table.year}年度：{result.passed}/{len(result.indicators)} 项指标达标；{result.verdict}。"]
+    lines += [f"  - {r.indicator.seq}. {r.indicator.name}：{r.status_label}" for r in result.indicators
+              if r.status != PASS]
+    lines += _unit_lines(table, collection)
     counts = severity_counts(list(collection.report) + list(result.report))
     if counts:
-        lines.append("问题清单：" + counts)
-    missing = [u for u in table.reporting_units() if collection.unit_status(u) == "missing"]
-    if missing:
-        lines.append("未报送：" + "、".join(missing))
+        lines.append("问题清单：" + counts + "（详见评分表“问题清单”工作表）")
     lines += [f"注意：{n}" for n in out.notices]
     if out.run_id is not None:
         lines.append(f"已记入历史数据库（{table.city}{table.year}年度）。")
     return lines
+
+
+def _unit_lines(table: TaskTable, collection: Collection) -> list[str]:
+    """报送 counts, then who must be chased, asked to re-save, or asked to correct."""
+    units = table.reporting_units()
+    entries = {u: unit_entry(collection, u) for u in units}
+    counts = {k: sum(1 for e in entries.values() if e["status"] == k) for k in STATUS_TEXT}
+    lines = [f"报送：共 {len(units)} 个单位，" + "，".join(f"{STATUS_TEXT[k]} {v} 个" for k, v in counts.items()) + "。"]
+    missing = [u for u, e in entries.items() if e["status"] == UNIT_MISSING]
+    unreadable = [u for u, e in entries.items() if e["status"] == UNIT_REJECTED and e["unreadable"]]
+    rejected = [u for u, e in entries.items() if e["status"] == UNIT_REJECTED and not e["unreadable"]]
+    if missing:
+        lines.append("未报送（请催报）：" + "、".join(missing))
+    if unreadable:
+        lines.append(f"{UNREADABLE_TEXT}（请让其用 Excel/WPS 另存为 .xlsx 后重发）：" + "、".join(unreadable))
+    if rejected:
+        lines.append(f"{STATUS_TEXT[UNIT_REJECTED]}（请通知修改后重报）："
+                     + "、".join(f"{u}（错误 {_errors(collection, u)} 条）" for u in rejected))
+    if not (missing or unreadable or rejected):
+        lines.append("所有单位均已报送可用的填报表。")
+    return lines
+
+
+def _errors(collection: Collection, unit: str) -> int:
+    return sum(1 for f in collection.report if f.unit == unit and f.severity == ERROR)
+
+
+def output_lines(out: RoundOutput, pdf: Path | None = None) -> list[str]:
+    """Where the round's files are (absolute paths, one per line)."""
+    lines = [f"评分表：{out.scorecard.resolve()}"]
+    if out.json is not None:
+        lines.append(f"JSON：{out.json.resolve()}")
+    if pdf is not None:
+        lines.append(f"PDF：{Path(pdf).resolve()}")
+    return lines
+
+
+def owes_something(out: RoundOutput) -> bool:
+    """Whether some unit has still to send (or re-send) a usable workbook."""
+    return any(out.collection.unit_status(u) != UNIT_RETURNED for u in out.table.reporting_units())

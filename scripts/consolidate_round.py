@@ -259,12 +259,10 @@ def _has_files(folder: Path) -> bool:
 def consolidate(settings: Settings, echo=print) -> int:
     from jieshui_xl import libreoffice
     from jieshui_xl.collect import collect
-    from jieshui_xl.findings import ERROR, severity_counts
     from jieshui_xl.history import default_path
     from jieshui_xl.printing import print_pdf
-    from jieshui_xl.round import run_round
+    from jieshui_xl.round import output_lines, owes_something, run_round, summary_lines
     from jieshui_xl.spec import load_task_table
-    from jieshui_xl.status import STATUS_TEXT, UNREADABLE_TEXT, unit_entry
 
     returns = settings.returns_dir
     if not returns.is_dir():
@@ -288,7 +286,6 @@ def consolidate(settings: Settings, echo=print) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     xlsx = _dated(out_dir, "评分表", ".xlsx", now)
     out = run_round(table, collection, xlsx, xlsx.with_suffix(".json"), history=settings.history or default_path())
-    collection, result, json_path = out.collection, out.result, out.json
     pdf = None
     pdf_note = ""
     if libreoffice.available():
@@ -299,38 +296,15 @@ def consolidate(settings: Settings, echo=print) -> int:
     else:
         pdf_note = "本机未安装 LibreOffice，未生成 PDF（可用 Excel/WPS 打开评分表后打印）。"
 
-    # -- summary ---------------------------------------------------------------------------------
     echo("")
-    echo(f"指标：{result.passed}/{len(result.indicators)} 项达标；{result.verdict}。")
-    units = table.reporting_units()
-    status = {u: collection.unit_status(u) for u in units}
-    counts = {k: sum(1 for s in status.values() if s == k) for k in STATUS_TEXT}
-    echo(f"报送：共 {len(units)} 个单位，" + "，".join(f"{STATUS_TEXT[k]} {v} 个" for k, v in counts.items()) + "。")
-    missing = [u for u in units if status[u] == "missing"]
-    unreadable = [u for u in units if status[u] == "rejected" and unit_entry(collection, u)["unreadable"]]
-    rejected = [u for u in units if status[u] == "rejected" and u not in unreadable]
-    if missing:
-        echo("未报送（请催报）：" + "、".join(missing))
-    if unreadable:
-        echo(f"{UNREADABLE_TEXT}（请让其用 Excel/WPS 另存为 .xlsx 后重发）：" + "、".join(unreadable))
-    if rejected:
-        errors = {u: sum(1 for f in collection.report if f.unit == u and f.severity == ERROR) for u in rejected}
-        echo(f"{STATUS_TEXT['rejected']}（请通知修改后重报）：" + "、".join(f"{u}（错误 {errors[u]} 条）" for u in rejected))
-    if not missing and not rejected and not unreadable:
-        echo("所有单位均已报送可用的填报表。")
-    severities = severity_counts(list(collection.report) + list(result.report))
-    if severities:
-        echo("问题清单：" + severities + "（详见评分表“问题清单”工作表）")
-    for notice in out.notices:
-        echo(f"注意：{notice}")
+    for line in summary_lines(out):
+        echo(line)
     echo("")
-    echo(f"评分表：{xlsx}")
-    echo(f"JSON：{json_path}")
-    if pdf is not None:
-        echo(f"PDF：{pdf}")
+    for line in output_lines(out, pdf):
+        echo(line)
     if pdf_note:
         echo(pdf_note)
-    if missing or rejected or unreadable:
+    if owes_something(out):
         echo("")
         echo(f"给这些单位写催报邮件：python \"{SCRIPT_DIR / 'new_year.py'}\" --remind"
              + ("" if settings.path in (None, DEFAULT_CONFIG) else f" --config \"{settings.path}\""))

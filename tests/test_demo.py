@@ -45,7 +45,7 @@ def test_demo_leaves_templates_returns_scorecard_and_json(demo, table):
     names = openpyxl.load_workbook(scorecard).defined_names
     for ind in table.indicators:
         assert ind.value_name in names and ind.status_name in names
-    assert "评分表" in output and "未报送：区机关事务管理中心" in output
+    assert "评分表" in output and "未报送（请催报）：区机关事务管理中心" in output
 
 
 def test_demo_pdf_exists_where_libreoffice_does(demo):

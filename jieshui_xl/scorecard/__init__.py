@@ -11,7 +11,7 @@ import datetime as _dt
 from pathlib import Path
 
 from .. import __version__
-from ..compute import Result, logic
+from ..compute import Result
 from ..data import Collection
 from ..spec import TaskTable
 from . import (calc_sheet, chart_sheet, data_sheet, findings_sheet, score_sheet, submissions_sheet, tasks_sheet,
@@ -37,7 +37,7 @@ def write_scorecard(table: TaskTable, collection: Collection, result: Result, pa
     code -> (value, status)) the 历年趋势 sheet (default: this round only)."""
     path = Path(path)
     with report_workbook(path) as wb:
-        ctx = Context(table=table, collection=collection, result=result, logic=logic(table), wb=wb,
+        ctx = Context(table=table, collection=collection, result=result, wb=wb,
                       st=Styles(wb), prev=prev, trend=trend or _this_year(result))
         for name in SHEETS:
             ctx.sheets[name] = wb.add_worksheet(name)

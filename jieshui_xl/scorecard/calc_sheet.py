@@ -11,6 +11,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..findings import SEVERITY_LABELS
 from ..formula import parse
+from ..spec import ROW_NAME
 from ..xlsx import Pager, print_setup
 from .context import HEADER_HEIGHT, Context, begin_sheet, section, sheet_ref, substituted
 from .styles import row_height
@@ -72,6 +73,7 @@ def _parameters(ctx: Context, ws, pager: Pager, row: int) -> int:
         row = _place(ws, pager, row, [])
         ws.merge_range(row, 0, row, 3, code, st.code)
         value = ctx.table.params[code]
+        assert isinstance(value, (int, float)), "parameter_names() lists numeric parameters only"
         ws.write_number(row, 4, float(value), st.number(None))
         ctx.define(code, SHEET, row, 4)
         row += 1
@@ -87,7 +89,7 @@ def _indicators(ctx: Context, ws, pager: Pager, row: int) -> int:
         r = ctx.result.by_code(ind.code)
         shown_formula = ind.formula or (ind.row_formula if ind.table else None)
         formula = shown_formula.text if shown_formula else ""
-        shown = substituted(ind.formula, ctx.cached) if ind.formula else ("逐行计算，见下方表格" if ind.table else "")
+        shown = substituted(ind.formula, ctx.value) if ind.formula else ("逐行计算，见下方表格" if ind.table else "")
         rule = ind.rule.text if ind.rule else (ind.row_rule.text if ind.row_rule else "")
         row = _place(ws, pager, row, [(ind.code, 0), (ind.name, 1), (formula, 2), (shown, 3),
                                       (ind.result_unit, 5), (rule, 7)], ind.remark)
@@ -113,7 +115,7 @@ def _calcs(ctx: Context, ws, pager: Pager, row: int) -> int:
     row = _header(ws, st, pager, row, "三、计算项（如漏损率修正值 R1～R4、年降低率、年增长率）",
                   ["代码", "名称", "公式", "代入数值", "结果", "单位", "所属指标", "", "", "说明"])
     for calc in ctx.table.calcs.values():
-        shown = substituted(calc.formula, ctx.cached)
+        shown = substituted(calc.formula, ctx.value)
         row = _place(ws, pager, row, [(calc.code, 0), (calc.label, 1), (calc.formula.text, 2), (shown, 3),
                                       (calc.unit, 5)], calc.note)
         _lead(ws, st, row, calc.code, calc.label, calc.formula.text, shown)
@@ -134,7 +136,7 @@ def _checks(ctx: Context, ws, pager: Pager, row: int) -> int:
                   ["代码", "提示", "规则", "代入数值", "结果", "严重程度", "", "", "", "涉及数据项"])
     first = row
     for chk in ctx.table.checks:
-        shown = substituted(chk.rule, ctx.cached)
+        shown = substituted(chk.rule, ctx.value)
         items = "、".join(sorted(ctx.table.items_used(chk.rule)))
         row = _place(ws, pager, row, [(chk.code, 0), (chk.message, 1), (chk.rule.text, 2), (shown, 3)], items)
         _lead(ws, st, row, chk.code, chk.message, chk.rule.text, shown)
@@ -212,11 +214,16 @@ def _table_rows(ctx: Context, ws, pager: Pager, code: str, tl, row: int) -> int:
 def _row_texts(ctx: Context, ind, tbl, rr) -> dict[str, str]:
     """What one row of a table indicator shows: its content, formula, numbers and rule."""
     text_cols = [c for c in tbl.columns if not c.numeric][:2]
-    row_values = dict(ctx.cached, **(rr.cells if rr else {}))
+    cells = rr.cells if rr else {}
+
+    def row_values(name: str):
+        if name in cells:
+            return cells[name]
+        return (rr.value if rr else None) if name == ROW_NAME else ctx.value(name)
     content = " / ".join(str(rr.cells.get(c.code)) for c in text_cols if rr and rr.cells.get(c.code) is not None)
     rule = ind.row_rule.text if ind.row_rule else ""
     if rr and rr.value is not None and ind.row_rule:
-        rule += "\n→ " + substituted(ind.row_rule, dict(row_values, row_value=rr.value))
+        rule += "\n→ " + substituted(ind.row_rule, row_values)
     return {"content": content, "formula": ind.row_formula.text if ind.row_formula else "",
             "shown": substituted(ind.row_formula, row_values) if rr and rr.filled else "", "rule": rule}
 

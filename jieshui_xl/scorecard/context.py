@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Callable
 
+from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..compute import Logic, Result
@@ -73,19 +75,14 @@ class Context:
     table: TaskTable
     collection: Collection
     result: Result
-    logic: Logic
-    wb: object
+    wb: Workbook
     st: Styles
     sheets: dict = field(default_factory=dict)          # sheet name -> worksheet
     names: dict = field(default_factory=dict)           # defined name -> reference
     used: set = field(default_factory=set)              # names used by written formulas
     table_cells: dict = field(default_factory=dict)     # (table, row index, column code) -> reference
-    cached: dict = field(default_factory=dict)          # computed name -> Python value
     prev: object = None                                 # prevyear.PrevYear: the record of the year before
     trend: dict = field(default_factory=dict)           # year -> code -> (value, status), history + this round
-
-    def __post_init__(self):
-        self.cached = self._cached_values()
 
     # -- names ----------------------------------------------------------------------------------
     def define(self, name: str, sheet: str, row: int, col: int, row2: int | None = None,
@@ -117,32 +114,13 @@ class Context:
         ws.write_formula(row, col, "=" + text, fmt, cache(cached))
 
     # -- values -----------------------------------------------------------------------------------
-    def _cached_values(self) -> dict:
-        """Python's value of every computed name, from the Result (evaluated where it has none)."""
-        values: dict[str, object] = {}
-        for code in self.table.items:
-            values[code] = self.collection.value(code)
-        for code in self.table.parameter_names():
-            values[code] = self.table.params.get(code)
-        values.update(self.result.checks)
-        for r in self.result.indicators:
-            values[r.indicator.value_name] = r.value
-            if r.indicator.target is not None:
-                values[r.indicator.target_name] = r.target
-            values.update(r.calcs)
-
-        def resolve(name):
-            if name not in values:
-                f = self.logic.formulas.get(name)
-                values[name] = f.evaluate(resolve) if f is not None else ExcelError("#NAME?")
-            return values[name]
-
-        for name in self.logic.formulas:
-            resolve(name)
-        return values
+    @property
+    def logic(self) -> Logic:
+        return self.result.logic
 
     def value(self, name: str):
-        return self.cached.get(name)
+        """Python's value of any name of the round (the evaluator :func:`compute` used)."""
+        return self.result.value(name)
 
     def unit_status(self, unit: str) -> str:
         return self.collection.unit_status(unit)
@@ -183,8 +161,8 @@ def operand_text(value) -> str:
     return "“" + str(value) + "”"
 
 
-def substituted(formula: Formula | None, values: dict) -> str:
-    """The formula with every name replaced by its value: ``10.5/22.3*100``."""
+def substituted(formula: Formula | None, value: Callable[[str], object]) -> str:
+    """The formula with every name replaced by its value (``value(name)``): ``10.5/22.3*100``."""
     if formula is None:
         return ""
-    return formula.render(lambda n: operand_text(values.get(n)))
+    return formula.render(lambda n: operand_text(value(n)))
