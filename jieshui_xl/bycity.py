@@ -1,7 +1,7 @@
 """``consolidate --by-city``: districts that share the task table return into one folder.
 
 Each returned workbook records its city (see :mod:`jieshui_xl.identity`); the folder is read once
-(:func:`jieshui_xl.collect.collect_by_city`) and its workbooks grouped by that content, never by
+(:func:`jieshui_xl.returns.collect_by_city`) and its workbooks grouped by that content, never by
 file names.  The per-city work is compute and writing only: the usual scorecard and JSON per city,
 and an overview (:mod:`jieshui_xl.overview`) that puts the cities side by side.  Files that belong
 to no city (not ours, unreadable, skipped) are the overview's findings.
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .collect import CitySplit, Progress, collect_by_city
-from .compute import Result
+from .returns import CitySplit, Progress, collect_by_city
+from .score import Result
 from .data import Collection
 from .findings import Finding, JieshuiError, finding
 from .outputs import write_json

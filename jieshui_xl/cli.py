@@ -85,7 +85,7 @@ def templates(task_table, year, city, out_dir, history):
 
 def _collect(folder, task_table, year):
     table = _table(task_table, year)
-    from .collect import collect
+    from .returns import collect
 
     return table, collect(table, Path(folder), progress=_progress())
 

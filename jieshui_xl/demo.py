@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .collect import identify_file
+from .returns import identify_file
 from .fill import fill_workbook
 from .libreoffice import available as libreoffice_available
 from .spec import TaskTable, load_task_table
@@ -66,7 +66,7 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
              data: Path = DEMO_DATA, history: Path | None = None) -> DemoResult:
     """The bundled round; recorded in ``history`` only when one is given (the demo never touches the
     user's store by default)."""
-    from .collect import collect
+    from .returns import collect
     from .round import output_lines, run_round, summary_lines
 
     table = load_task_table(task_table)

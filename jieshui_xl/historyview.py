@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .compute import PASS, STATUS_LABELS
+from .labels import PASS, STATUS_LABELS
 from .findings import JieshuiError
 from .outputs import atomic_path
 from .textwidth import text_width

@@ -11,7 +11,8 @@ import datetime as _dt
 import math
 
 from . import __version__
-from .compute import STATUS_LABELS, IndicatorResult, Result
+from .score import IndicatorResult, Result
+from .labels import STATUS_LABELS
 from .data import Collection
 from .formula import ExcelError
 from .spec import TaskTable

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .compute import Result, compute
+from .score import Result, compute
 from .data import Collection
 from .findings import ERROR, severity_counts
 from .history import HistoryError, record, series

@@ -258,7 +258,7 @@ def _has_files(folder: Path) -> bool:
 
 def consolidate(settings: Settings, echo=print) -> int:
     from jieshui_xl import libreoffice
-    from jieshui_xl.collect import collect
+    from jieshui_xl.returns import collect
     from jieshui_xl.history import default_path
     from jieshui_xl.printing import print_pdf
     from jieshui_xl.round import output_lines, owes_something, run_round, summary_lines

@@ -15,8 +15,8 @@ from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
 from returns_builder import (ReturnsBuilder, cache_results, cells_of, move_name, save,
                              to_xlsm)
 
-from jieshui_xl.collect import collect
-from jieshui_xl.compute import compute
+from jieshui_xl.returns import collect
+from jieshui_xl.score import compute
 from jieshui_xl.findings import JieshuiError
 
 # Saves after the templates were generated (now) and not in the future: times a reader trusts.
@@ -439,7 +439,7 @@ def test_percent_formatted_cell(table, builder, returns):
 
 
 def test_many_extra_cells_are_capped_with_a_count(table, builder, returns):
-    from jieshui_xl.collect.layout import MAX_EXTRA_PER_SHEET
+    from jieshui_xl.returns.layout import MAX_EXTRA_PER_SHEET
     unit = unit_of(table, "wells_total_count")
     wb = builder.workbook(unit, builder.unit_values(unit, SAMPLE_VALUES))
     ws = wb.create_sheet("粘贴的明细")
@@ -454,9 +454,9 @@ def test_many_extra_cells_are_capped_with_a_count(table, builder, returns):
 
 def test_a_blank_workbook_sent_back_is_rejected_with_a_finding(table, tmp_path):
     """A department that returns the workbook without filling anything: rejected, reminded."""
-    from jieshui_xl.collect import collect
+    from jieshui_xl.returns import collect
     from jieshui_xl.fill import fill_workbook
-    from jieshui_xl.collect import identify_file
+    from jieshui_xl.returns import identify_file
     from jieshui_xl.template import write_templates
 
     paths = {identify_file(p).unit: p for p in write_templates(table, tmp_path / "t")}

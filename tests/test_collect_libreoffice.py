@@ -10,8 +10,8 @@ from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 from returns_builder import ReturnsBuilder
 
 from jieshui_xl import libreoffice
-from jieshui_xl.collect import collect
-from jieshui_xl.compute import compute
+from jieshui_xl.returns import collect
+from jieshui_xl.score import compute
 
 pytestmark = pytest.mark.libreoffice
 

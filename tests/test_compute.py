@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
-from jieshui_xl.compute import compute
+from jieshui_xl.score import compute
 from jieshui_xl.data import TaskAnswer
 from jieshui_xl.findings import TaskTableError
 from jieshui_xl.spec import load_task_table

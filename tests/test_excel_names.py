@@ -7,7 +7,7 @@ import pytest
 
 from conftest import make_collection
 from jieshui_xl import spec
-from jieshui_xl.compute import compute
+from jieshui_xl.score import compute
 from jieshui_xl.findings import JieshuiError, TaskTableError
 from jieshui_xl.scorecard import write_scorecard
 from jieshui_xl.spec import excel_accepts_name, load_task_table

@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 
-from jieshui_xl.collect import collect
-from jieshui_xl.compute import compute
+from jieshui_xl.returns import collect
+from jieshui_xl.score import compute
 from jieshui_xl.fill import fill_workbook
 from jieshui_xl.history import (
     SCHEMA_VERSION,

@@ -14,8 +14,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jieshui_xl.collect import collect
-from jieshui_xl.collect.discover import discover
+from jieshui_xl.returns import collect
+from jieshui_xl.returns.discover import discover
 from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX
 from returns_builder import save, set_identity
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES

@@ -11,7 +11,7 @@ import pytest
 
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st  # noqa: E402
 
-from jieshui_xl.collect import collect  # noqa: E402
+from jieshui_xl.returns import collect  # noqa: E402
 from jieshui_xl.fill import fill_workbook  # noqa: E402
 from jieshui_xl.workbook_names import locate  # noqa: E402
 
@@ -25,7 +25,7 @@ _TABLE: list = []      # the table, kept out of hypothesis' report (its repr is 
 @pytest.fixture(scope="module")
 def template(table, tmp_path_factory):
     _TABLE[:] = [table]
-    from jieshui_xl.collect import identify_file
+    from jieshui_xl.returns import identify_file
     from jieshui_xl.template import write_templates
 
     paths = write_templates(table, tmp_path_factory.mktemp("tpl"))

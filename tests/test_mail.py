@@ -352,7 +352,7 @@ def test_remind_only_missing_and_rejected(round_, tmp_path, smtp_server):
 
 def test_a_message_saved_into_the_returns_folder_is_read_back(round_, tmp_path):
     """A department that replies with the workbook: the saved message (.eml) counts as its return."""
-    from jieshui_xl.collect import collect
+    from jieshui_xl.returns import collect
 
     table, templates, paths = round_
     unit = "区水利局"

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from jieshui_xl.cli import main
-from jieshui_xl.collect import collect
-from jieshui_xl.collect.values import Typed, parse_item
+from jieshui_xl.returns import collect
+from jieshui_xl.returns.values import Typed, parse_item
 from jieshui_xl.findings import CATALOGUE
 from test_values import ITEMS, _pick
 
@@ -98,7 +98,7 @@ def test_percent_fraction_warning_names_the_likely_percentage(table, items):
 
 @pytest.fixture(scope="module")
 def templates(table, tmp_path_factory):
-    from jieshui_xl.collect import identify_file
+    from jieshui_xl.returns import identify_file
     from jieshui_xl.template import write_templates
 
     paths = write_templates(table, tmp_path_factory.mktemp("tpl"))

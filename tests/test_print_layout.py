@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from conftest import SAMPLE_I15_ROWS, make_collection
-from jieshui_xl.compute import compute
+from jieshui_xl.score import compute
 from jieshui_xl.scorecard import calc_sheet, submissions_sheet, write_scorecard
 from jieshui_xl.scorecard.styles import NOTE_SIZE, row_height
 from jieshui_xl.spec import load_task_table

@@ -17,8 +17,8 @@ import pytest
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 from returns_builder import ReturnsBuilder
 
-from jieshui_xl.collect import collect
-from jieshui_xl.collect.limits import Limits
+from jieshui_xl.returns import collect
+from jieshui_xl.returns.limits import Limits
 
 ITEM = "wells_total_count"          # an item of the unit whose file is made hostile
 
@@ -241,7 +241,7 @@ def test_temporary_folders_of_an_interrupted_run_are_removed(table, good_round, 
     import tempfile
     import time
 
-    from jieshui_xl.collect import STALE_TMP, TMP_PREFIX
+    from jieshui_xl.returns import STALE_TMP, TMP_PREFIX
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     stale, fresh = tmp_path / f"{TMP_PREFIX}old", tmp_path / f"{TMP_PREFIX}running"

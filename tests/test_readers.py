@@ -9,11 +9,11 @@ import pytest
 from conftest import SAMPLE_VALUES
 from returns_builder import ReturnsBuilder
 
-from jieshui_xl.collect.book import Source
-from jieshui_xl.collect.limits import Limits
-from jieshui_xl.collect.numfmt import builtin_format, from_serial, is_date_format
-from jieshui_xl.collect.ods import odf_reference
-from jieshui_xl.collect.xlsx import parse_time, read_xlsx
+from jieshui_xl.returns.book import Source
+from jieshui_xl.returns.limits import Limits
+from jieshui_xl.returns.numfmt import builtin_format, from_serial, is_date_format
+from jieshui_xl.returns.ods import odf_reference
+from jieshui_xl.returns.xlsx import parse_time, read_xlsx
 from jieshui_xl.workbook_names import parse_reference
 
 
@@ -73,7 +73,7 @@ def test_parse_time(text, expected):
 
 def test_xlsb_reader_reads_the_identity_positions(table, tmp_path):
     """calamine has no defined names: the input cells come from the identity, values as typed."""
-    from jieshui_xl.collect.xlsb import read_xlsb
+    from jieshui_xl.returns.xlsb import read_xlsb
 
     builder = ReturnsBuilder(table, tmp_path / "work")
     unit = table.items["wells_total_count"].reporter

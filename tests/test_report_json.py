@@ -7,7 +7,8 @@ import json
 import pytest
 
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
-from jieshui_xl.compute import STATUS_LABELS, compute
+from jieshui_xl.score import compute
+from jieshui_xl.labels import STATUS_LABELS
 from jieshui_xl.data import Submission
 from jieshui_xl.report import scorecard_json
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from jieshui_xl.cli import main
-from jieshui_xl.collect import identify_file
+from jieshui_xl.returns import identify_file
 from jieshui_xl.libreoffice import soffice_path
 from jieshui_xl.template import write_templates
 from test_compute import EXPECTED

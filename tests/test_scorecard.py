@@ -12,7 +12,9 @@ from openpyxl.formula import Tokenizer
 
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
 from helpers_template import named
-from jieshui_xl.compute import STATUS_LABELS, VERDICTS, compute, logic
+from jieshui_xl.score import compute
+from jieshui_xl.labels import STATUS_LABELS, VERDICTS
+from jieshui_xl.logic import logic
 from jieshui_xl.data import CellValue, Submission, TaskAnswer
 from jieshui_xl.findings import SEVERITY_LABELS
 from jieshui_xl.formula import NAME_PATTERN, looks_like_cell_reference

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
 from helpers_template import named
-from jieshui_xl.compute import STATUS_LABELS, compute
+from jieshui_xl.score import compute
+from jieshui_xl.labels import STATUS_LABELS
 from jieshui_xl.libreoffice import convert
 from jieshui_xl.report import scorecard_json
 from jieshui_xl.scorecard import context as scorecard_context, write_scorecard

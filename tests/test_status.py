@@ -10,7 +10,7 @@ from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 from returns_builder import ReturnsBuilder
 
 from jieshui_xl.cli import main
-from jieshui_xl.collect import collect
+from jieshui_xl.returns import collect
 from jieshui_xl.data import Collection, Submission
 from jieshui_xl.status import status_json
 

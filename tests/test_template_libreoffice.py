@@ -1,5 +1,5 @@
 """Collection workbooks in a real spreadsheet program: LibreOffice prints them and recalculates
-the self-check exactly as Python computes it (jieshui_xl.compute)."""
+the self-check exactly as Python computes it (jieshui_xl.score)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
 from helpers_template import cell_of, fill, workbook_path
-from jieshui_xl.compute import compute
+from jieshui_xl.score import compute
 from jieshui_xl.libreoffice import convert
 from jieshui_xl.template import write_templates
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from jieshui_xl.collect.values import (Typed, is_percent_format, parse_choice, parse_item, parse_text,
+from jieshui_xl.returns.values import (Typed, is_percent_format, parse_choice, parse_item, parse_text,
                                        same_unit)
 from jieshui_xl.findings import CATALOGUE
 

@@ -35,8 +35,8 @@ class MailResult:
 def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None) -> dict[str, Path]:
     """The collection workbook of each unit in ``templates_dir`` (by identity, not file name), decided
     as consolidation decides it: a file that consolidation would refuse is never mailed."""
-    from ..collect import identify_file
-    from ..collect.identify import problems
+    from ..returns import identify_file
+    from ..returns.identify import problems
     from ..findings import finding
 
     found: dict[str, tuple[str, Path]] = {}
@@ -147,7 +147,7 @@ def _workbooks(table, templates_dir: Path, result: MailResult, echo) -> dict[str
 def _reminders(table, returned_dir: Path) -> dict[str, Reminder]:
     if not returned_dir.is_dir():
         raise JieshuiError(f"找不到回收文件夹“{returned_dir}”。催报需要指定存放各单位已报送文件的文件夹。")
-    from ..collect import collect
+    from ..returns import collect
 
     return reminders_for(table, collect(table, returned_dir))
 

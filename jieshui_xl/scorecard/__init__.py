@@ -1,7 +1,7 @@
 """The scorecard workbook (评分表): what the coordinator prints and reviewers trace.
 
 One module per sheet; formats are declared once in :mod:`.styles`.  Every result cell is a live
-Excel formula — exactly the guarded formula of :func:`jieshui_xl.compute.logic` — with the value
+Excel formula — exactly the guarded formula of :func:`jieshui_xl.logic.logic` — with the value
 Python computed cached in it, and every name a formula uses is defined in the workbook.
 """
 
@@ -11,7 +11,7 @@ import datetime as _dt
 from pathlib import Path
 
 from .. import __version__
-from ..compute import Result
+from ..score import Result
 from ..data import Collection
 from ..spec import TaskTable
 from . import (calc_sheet, chart_sheet, data_sheet, findings_sheet, score_sheet, submissions_sheet, tasks_sheet,

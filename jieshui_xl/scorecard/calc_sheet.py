@@ -2,7 +2,7 @@
 declines and growth), consistency checks and the per-row computation of table indicators.
 
 The cells here carry the names ``target_Ixx``, the calc codes, the check codes, the parameters and
-the table helper ranges; every one is a live formula from :func:`jieshui_xl.compute.logic`.
+the table helper ranges; every one is a live formula from :func:`jieshui_xl.logic.logic`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..compute import PASS
+from ..labels import PASS
 from ..xlsx import print_setup
 from .context import Context, begin_sheet, sheet_ref
 from .styles import BAD, row_height

@@ -14,7 +14,8 @@ from typing import Callable
 from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..compute import Logic, Result
+from ..score import Result
+from ..logic import Logic
 from ..data import Collection
 from ..findings import JieshuiError
 from ..formula import ExcelError, Formula

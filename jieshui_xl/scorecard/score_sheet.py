@@ -6,7 +6,7 @@ from collections import Counter
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from ..compute import INVALID, MISSING, PASS, STATUS_LABELS, VERDICTS
+from ..labels import INVALID, MISSING, PASS, STATUS_LABELS, VERDICTS
 from ..data import UNIT_MISSING, UNIT_REJECTED
 from ..prevyear import PrevYear, better_direction
 from ..xlsx import keep_blocks_together, print_setup

@@ -2,7 +2,7 @@
 
 ``write_templates(table, out_dir)`` is the entry point (``jieshui-xl templates``).  Everything in a
 workbook comes from the task table: items and their validation, the indicators they feed, the live
-self-check (the very formulas of :func:`jieshui_xl.compute.logic`), the checklist and the contact
+self-check (the very formulas of :func:`jieshui_xl.logic.logic`), the checklist and the contact
 fields.  See docs/spec_interfaces.md for the names a workbook defines.
 
 Re-running into the same folder replaces the workbooks written there before and nothing else
@@ -16,7 +16,7 @@ import datetime as _dt
 from pathlib import Path
 from typing import Callable
 
-from ..compute import logic
+from ..logic import logic
 from ..outputs import atomic_path
 from ..spec import TaskTable
 from .files import MANIFEST, Manifest, file_name, sha256

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..compute import INVALID, PASS, STATUS_LABELS
+from ..labels import INVALID, PASS, STATUS_LABELS
 from .layout import (COL_CHECK, COL_HINT, COL_INPUT, COL_LABEL, COL_NO, COL_SOURCE, COL_STATUS, COL_UNIT,
                      COL_VALUE, LAST, Context)
 from .plan import REFERENCE, Block, ItemRow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..compute import Logic
+from ..logic import Logic
 from ..spec import TaskTable
 from .plan import Plan
 from .selfcheck import SelfCheck

@@ -1,13 +1,13 @@
 """The live self-check: which computed names an indicator's formulas need, and their cached values.
 
-The formulas are exactly those of :func:`jieshui_xl.compute.logic`; the cached values (what a
+The formulas are exactly those of :func:`jieshui_xl.logic.logic`; the cached values (what a
 spreadsheet shows before it recalculates) are what Python computes for an empty workbook, with the
-same evaluator that :func:`jieshui_xl.compute.compute` uses.
+same evaluator that :func:`jieshui_xl.score.compute` uses.
 """
 
 from __future__ import annotations
 
-from ..compute import Logic, evaluator
+from ..logic import Logic, evaluator
 from ..data import Collection
 from ..formula import ExcelError
 from ..spec import Indicator, TaskTable

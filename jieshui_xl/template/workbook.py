@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..compute import Logic
+from ..logic import Logic
 from ..identity import META_SHEET, Identity, literal_digest
 from ..prevyear import prefill_values
 from ..spec import TaskTable

@@ -1,25 +1,26 @@
-"""Compute every indicator, check and checklist task from the task table's own formulas.
+"""The round's logic, stated once as Excel formulas, and the one evaluator of those formulas.
 
-The logic is stated once, as Excel formulas (:func:`logic`): for each indicator a guarded value, a
-status (数据缺失 / 数据异常 / 达标 / 未达标) and a note; for each check a guarded rule.  Python
-evaluates exactly these formulas here; the scorecard and the collection workbooks write the same
-text into their cells, so a spreadsheet's recalculation reproduces the Python result.
+:func:`logic` wraps the task table's formulas into guarded formulas: for each indicator a value, a
+status (数据缺失 / 数据异常 / 达标 / 未达标) and a note; for each check a guarded rule; for a table
+indicator the per-row helper formulas.  The collection workbooks (self-check) and the scorecard write
+this very text into cells; :class:`Evaluator` is how Python evaluates it on a
+:class:`~jieshui_xl.data.Collection`, for :func:`jieshui_xl.score.compute` and for the cached values
+every writer stores, so a spreadsheet's recalculation reproduces the Python result.
+
+It depends only on the task table (and the Collection model), so the generator uses it without
+the scoring stage.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .data import Collection, TaskAnswer
-from .display import show
-from .findings import Report
+from .data import Collection
 from .formula import ExcelError, Formula, parse
-from .labels import FAIL, INVALID, MISSING, PASS, STATUS_CODES, STATUS_LABELS, VERDICTS
-from .spec import ROW_NAME, Indicator, Table, Task, TaskTable
+from .labels import FAIL, INVALID, MISSING, PASS, STATUS_LABELS
+from .spec import ROW_NAME, Indicator, Table, TaskTable
 
-__all__ = ["Evaluator", "IndicatorResult", "Logic", "Result", "RowResult", "TaskResult", "compute", "evaluator",
-           "logic", "STATUS_LABELS", "STATUS_CODES", "VERDICTS", "row_logic", "TableLogic"]
-
+__all__ = ["Evaluator", "Logic", "RowResult", "TableLogic", "evaluator", "logic", "row_logic"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,9 +121,6 @@ def logic(table: TaskTable) -> Logic:
     return Logic(formulas=formulas, status=status, note=note, required=required, tables=tables)
 
 
-# ---------------------------------------------------------------------------------------------
-# Results
-# ---------------------------------------------------------------------------------------------
 
 @dataclass
 class RowResult:
@@ -133,72 +131,6 @@ class RowResult:
     value: float | None
     passed: bool
 
-
-@dataclass
-class IndicatorResult:
-    indicator: Indicator
-    value: float | None
-    status: str                      # pass | fail | missing | invalid
-    note: str
-    target: float | None
-    calcs: dict[str, object] = field(default_factory=dict)
-    missing_items: list[str] = field(default_factory=list)
-    failed_checks: list[str] = field(default_factory=list)
-    rows: list[RowResult] = field(default_factory=list)
-
-    @property
-    def code(self) -> str:
-        return self.indicator.code
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-
-@dataclass
-class TaskResult:
-    task: Task
-    status: str                      # least advanced answer (未启动 where a reporter did not answer)
-    answers: dict[str, TaskAnswer]   # unit -> answer
-    unanswered: list[str]
-
-
-@dataclass
-class Result:
-    year: int
-    city: str
-    indicators: list[IndicatorResult]
-    tasks: list[TaskResult]
-    checks: dict[str, bool]
-    report: Report
-    values: "Evaluator" = field(repr=False, compare=False)   # every name's value, as computed
-
-    @property
-    def logic(self) -> Logic:
-        return self.values.logic
-
-    def value(self, name: str):
-        """The value of any name of the round (item, parameter, computed name, helper range)."""
-        return self.values(name)
-
-    @property
-    def passed(self) -> int:
-        return sum(1 for r in self.indicators if r.status == PASS)
-
-    @property
-    def veto(self) -> list[IndicatorResult]:
-        return [r for r in self.indicators if r.indicator.is_veto]
-
-    @property
-    def veto_ok(self) -> bool:
-        return all(r.status == PASS for r in self.veto)
-
-    @property
-    def verdict(self) -> str:
-        return VERDICTS[self.veto_ok]
-
-    def by_code(self, code: str) -> IndicatorResult:
-        return next(r for r in self.indicators if r.code == code)
 
 
 class Evaluator:
@@ -267,78 +199,3 @@ def evaluator(table: TaskTable, collection: Collection, lg: Logic | None = None)
 def _row_part(row: RowResult, part: str):
     return {"filled": float(row.filled), "complete": float(row.complete),
             "value": row.value if row.value is not None else "", "pass": float(row.passed)}[part]
-
-
-def _number(value) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def compute(table: TaskTable, collection: Collection, lg: Logic | None = None) -> Result:
-    """Compute indicators, checks and tasks; consistency findings are added to a new report."""
-    lg = lg or logic(table)
-    env = Evaluator(table, collection, lg)
-    report = Report()
-    checks = {c.code: env(c.code) is True for c in table.checks}
-    _check_findings(table, collection, checks, report)
-    results = [_indicator(table, collection, lg, env, ind, checks) for ind in table.indicators]
-    tasks = [_task(table, collection, t) for t in table.checklist]
-    _round_findings(table, collection, tasks, report)
-    return Result(year=table.year, city=table.city, indicators=results, tasks=tasks, checks=checks,
-                  report=report, values=env)
-
-
-def _indicator(table, collection, lg: Logic, env: Evaluator, ind: Indicator, checks) -> IndicatorResult:
-    status_label = lg.status[ind.code].evaluate(env)
-    note = lg.note[ind.code].evaluate(env)
-    result = IndicatorResult(
-        indicator=ind, value=_number(env(ind.value_name)), status=STATUS_CODES.get(status_label, INVALID),
-        note=note if isinstance(note, str) else "", target=_number(env(ind.target_name)) if ind.target else None,
-        calcs={c.code: env(c.code) for c in table.indicator_calcs(ind)},
-        missing_items=[i for i in lg.required[ind.code] if collection.value(i) is None],
-        failed_checks=[c.code for c in table.checks_of(ind) if not checks[c.code]])
-    if ind.table:
-        result.rows = env.table_rows(ind.code)
-    return result
-
-
-def _check_findings(table: TaskTable, collection: Collection, checks: dict, report: Report) -> None:
-    for chk in table.checks:
-        if checks[chk.code]:
-            continue
-        items = sorted(table.items_used(chk.rule))
-        values = "，".join(f"{table.items[i].label}={show(collection.value(i))}" for i in items)
-        units = "、".join(dict.fromkeys(table.items[i].reporter for i in items))
-        report.add("check-failed" if chk.severity == "error" else "check-warning", unit=units,
-                   field=",".join(items), value=chk.code, detail=chk.message, values=values,
-                   file="；".join(dict.fromkeys(collection.values[i].file for i in items
-                                                if i in collection.values)) or None)
-
-
-def _round_findings(table: TaskTable, collection: Collection, tasks: list, report: Report) -> None:
-    missing = [u for u in table.reporting_units() if collection.unit_status(u) == "missing"]
-    for unit in missing:
-        report.add("unit-not-returned", unit=unit)
-    for tr in tasks:
-        for unit in tr.unanswered:
-            if unit in missing:
-                continue
-            answer = tr.answers.get(unit)
-            report.add("task-status-missing", unit=unit, task=tr.task.seq, title=tr.task.title,
-                       field=tr.task.name("status"), file=answer.file if answer else None,
-                       cell=answer.cell if answer else None, value=answer.status if answer else None)
-
-
-def _task(table: TaskTable, collection: Collection, task) -> TaskResult:
-    ranks = {c.value: c.rank for c in table.task_status_choices()}
-    lowest = min(table.task_status_choices(), key=lambda c: c.rank).value if ranks else ""
-    answers, unanswered = {}, []
-    for unit in task.reporters:
-        answer = collection.tasks.get((task.seq, unit))
-        if answer is not None:
-            answers[unit] = answer
-        if answer is None or answer.status not in ranks:
-            unanswered.append(unit)
-    statuses = [answers[u].status for u in task.reporters if u in answers and answers[u].status in ranks]
-    statuses += [lowest] * len(unanswered)
-    status = min(statuses, key=lambda s: ranks[s]) if statuses else lowest
-    return TaskResult(task=task, status=status, answers=answers, unanswered=unanswered)
