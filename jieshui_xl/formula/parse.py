@@ -135,7 +135,7 @@ class _Parser:
 
     def _percents(self, node: Node) -> Node:
         """``node`` followed by any number of ``%``."""
-        while _is(self._peek(), Token.OP_POST, None):
+        while _is(self._peek(), Token.OP_POST):
             self.pos += 1
             node = Percent(node)
         return node
@@ -162,12 +162,12 @@ class _Parser:
             return Prefix("-" if tok.value == "-" else "+", self._percents(self._unary()))
         if tok.type == Token.OPERAND:
             return _operand(tok)
-        if tok.type == Token.PAREN and tok.subtype == Token.OPEN:
+        if _is(tok, Token.PAREN, Token.OPEN):
             inner = self._expression(0)
             if not _is(self._next(), Token.PAREN, Token.CLOSE):
                 raise FormulaSyntaxError("括号不匹配")
             return inner
-        if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
+        if _is(tok, Token.FUNC, Token.OPEN):
             return self._call(tok.value[:-1].upper())
         raise FormulaSyntaxError(f"公式在“{tok.value}”处无法解析")
 
