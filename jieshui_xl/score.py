@@ -109,9 +109,10 @@ def compute(table: TaskTable, collection: Collection, lg: Logic | None = None) -
 
 def _indicator(table, collection, lg: Logic, env: Evaluator, ind: Indicator, checks) -> IndicatorResult:
     status_label = lg.status[ind.code].evaluate(env)
+    status = STATUS_CODES.get(status_label, INVALID) if isinstance(status_label, str) else INVALID
     note = lg.note[ind.code].evaluate(env)
     result = IndicatorResult(
-        indicator=ind, value=_number(env(ind.value_name)), status=STATUS_CODES.get(status_label, INVALID),
+        indicator=ind, value=_number(env(ind.value_name)), status=status,
         note=note if isinstance(note, str) else "", target=_number(env(ind.target_name)) if ind.target else None,
         calcs={c.code: env(c.code) for c in table.indicator_calcs(ind)},
         missing_items=[i for i in lg.required[ind.code] if collection.value(i) is None],
