@@ -58,6 +58,8 @@ def _newest_first(outcomes: list[Outcome], now: _dt.datetime) -> list[Outcome]:
 
 def _warn_time(o: Outcome, now: _dt.datetime) -> None:
     saved = o.submission.saved_at
+    if saved is None:
+        return
     problem = time_problem(o, saved, now)
     if problem is not None:
         code, kw = problem

@@ -5,7 +5,7 @@ shows at a glance."""
 from __future__ import annotations
 
 from ..labels import STATUS_LABELS
-from .chart_sheet import charted
+from .chart_sheet import charted, workbook
 from ..xlsx import print_setup
 from .context import Context, begin_sheet, sheet_ref
 
@@ -48,7 +48,7 @@ def _chart(ctx: Context, ws, years: list[int], first: int, at_row: int) -> None:
     inds = charted(ctx)
     if not inds:
         return
-    chart = ctx.wb.add_chart({"type": "line"})
+    chart = workbook(ctx).add_chart({"type": "line"})
     cats = "=" + sheet_ref(SHEET, 2, 2, 2, 1 + len(years))
     for ind in inds:
         r = rows[ind.code]
