@@ -38,7 +38,7 @@ def write(ctx: Context) -> None:
             category = task.category
             ws.merge_range(row, 0, row, LAST, category, st.section)
             row += 1
-        row = _task_rows(ctx, ws, tr, task, row, lowest)
+        row = _task_rows(ctx, ws, tr, row, lowest)
     _status_rules(ctx, ws, first, max(row - 1, first), [c.value for c in choices], lowest)
     ws.freeze_panes(header + 1, 0)
     print_setup(ws, repeat=header)
@@ -56,10 +56,10 @@ def _answer(tr: TaskResult, unit: str) -> TaskAnswer | None:
     return answer
 
 
-def _task_rows(ctx: Context, ws, tr: TaskResult, task: Task, row: int, lowest: str) -> int:
-    """One row per reporting unit of ``task`` from ``row``, the task's own columns merged over them;
+def _task_rows(ctx: Context, ws, tr: TaskResult, row: int, lowest: str) -> int:
+    """One row per reporting unit of the task from ``row``, the task's own columns merged over them;
     returns the next free row."""
-    st = ctx.st
+    st, task = ctx.st, task_of(tr)
     reporters = list(task.reporters) or [""]
     start = row
     for unit in reporters:
