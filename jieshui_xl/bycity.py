@@ -97,8 +97,9 @@ def consolidate_city(table: TaskTable, collection: Collection, out_dir: Path, di
     """One city's round from its Collection (:func:`jieshui_xl.round.run_round`): its scorecard and JSON
     under out_dir/dirname, recorded in ``history`` when given."""
     scorecard = inside(out_dir, dirname, scorecard_name(table.year, table.city) + ".xlsx")
-    out = run_round(table, collection, scorecard, scorecard.with_suffix(".json"), history=history)
-    return CityRound(table.city, out.table, out.collection, out.result, scorecard, out.json, out.data, out)
+    json_path = scorecard.with_suffix(".json")
+    out = run_round(table, collection, scorecard, json_path, history=history)
+    return CityRound(table.city, out.table, out.collection, out.result, scorecard, json_path, out.data, out)
 
 
 def overview_json(year: int, rounds: list[CityRound], findings: list[Finding], out_dir: Path) -> dict:

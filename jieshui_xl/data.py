@@ -11,11 +11,10 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from .findings import Report
-from .labels import (ACCEPTED, DUPLICATE, REJECTED, SKIPPED, SUPERSEDED, UNIT_MISSING, UNIT_REJECTED,
+from .labels import (ACCEPTED, UNIT_MISSING, UNIT_REJECTED,
                      UNIT_RETURNED)
 
-__all__ = ["CellValue", "Collection", "Submission", "TaskAnswer", "UNIT_RETURNED", "UNIT_REJECTED",
-           "UNIT_MISSING", "ACCEPTED", "SUPERSEDED", "DUPLICATE", "REJECTED", "SKIPPED"]
+__all__ = ["CellValue", "Collection", "Submission", "TaskAnswer"]
 
 
 

@@ -10,8 +10,10 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .findings import JieshuiError
 
@@ -77,7 +79,7 @@ def _guest_env(profile: Path) -> dict[str, str]:
 
 def _end_group(proc: subprocess.Popen) -> None:
     """End LibreOffice and every process it started (its own process group / session)."""
-    if os.name == "nt":
+    if sys.platform == "win32":
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False)
     else:
         import signal
@@ -99,7 +101,11 @@ def _end_group(proc: subprocess.Popen) -> None:
 
 def _run(cmd: list[str], profile: Path, timeout: int) -> int | None:
     """Run LibreOffice as a guest; its whole process group ends with the call.  None on timeout."""
-    kw = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else {"start_new_session": True}
+    kw: dict[str, Any]
+    if sys.platform == "win32":
+        kw = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    else:
+        kw = {"start_new_session": True}
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=_guest_env(profile), cwd=profile, **kw)
     try:

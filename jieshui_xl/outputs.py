@@ -33,7 +33,7 @@ _TEMP_NAME = re.compile(r"^(?:\.~jieshui-tmp-[0-9a-f]{16}(?:\.[A-Za-z0-9]{1,8})?
 def clean_stale(folder: Path, now: float | None = None) -> list[Path]:
     """Remove temporary files an interrupted run left in ``folder``; return what was removed."""
     now = time.time() if now is None else now
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -51,11 +51,12 @@ def clean_stale(folder: Path, now: float | None = None) -> list[Path]:
 def _os_error(exc: BaseException) -> OSError | None:
     """The OSError behind ``exc`` (xlsxwriter wraps it in its own FileCreateError)."""
     seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, OSError):
-            return exc
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
-        exc = inner or exc.__cause__ or exc.__context__
+    current: BaseException | None = exc
+    while current is not None and seen < 5:
+        if isinstance(current, OSError):
+            return current
+        inner = current.args[0] if current.args and isinstance(current.args[0], BaseException) else None
+        current = inner or current.__cause__ or current.__context__
         seen += 1
     return None
 

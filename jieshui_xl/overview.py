@@ -65,15 +65,27 @@ def _summary(wb, st: Styles, data: dict) -> None:
     ws = wb.add_worksheet(SUMMARY_SHEET)
     indicators = data["indicators"]
     heads = LEAD + [(f"{'★' if i['veto'] else ''}{i['code']}\n{i['name']}", IND_WIDTH) for i in indicators] + TAIL
-    last = len(heads) - 1
     first_ind, first_tail = len(LEAD), len(LEAD) + len(indicators)
+    title = _title(data)
+    _summary_heading(wb, ws, st, data, heads, title)
+    row = _city_rows(wb, ws, st, data, first_ind)
+    if data["cities"]:
+        _summary_rules(ws, st, row - 1, first_ind, first_tail)
+    row = _legend(wb, ws, st, row + 1, first_ind)
+    _summary_notes(ws, st, data, heads, row)
+    ws.freeze_panes(HEADER_ROW + 1, len(LEAD))
+    _print_setup(ws, title, HEADER_ROW)
+    ws.activate()
+
+
+def _summary_heading(wb, ws, st: Styles, data: dict, heads: list[tuple[str, float]], title: str) -> None:
+    """Column widths, title, subtitle and the column headers of 汇总."""
+    last = len(heads) - 1
     for c, (_, width) in enumerate(heads):
         ws.set_column(c, c, width)
-    title = _title(data)
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last, title, st.title)
     ws.set_row(TITLE_ROW, 30)
-    cities = data["cities"]
-    subtitle = (f"共 {len(cities)} 个区县；每个区县的评分表见“{FILES_SHEET}”工作表；★ 为底线指标；"
+    subtitle = (f"共 {len(data['cities'])} 个区县；每个区县的评分表见“{FILES_SHEET}”工作表；★ 为底线指标；"
                 f"生成时间：{data.get('generated_at', '')}")
     ws.merge_range(SUBTITLE_ROW, 0, SUBTITLE_ROW, last, subtitle, st.subtitle)
     header = wb.add_format(dict(CELL, bold=True, bg_color="#D9E1F2", align="center", text_wrap=True, font_size=9))
@@ -81,6 +93,12 @@ def _summary(wb, st: Styles, data: dict) -> None:
         ws.write_string(HEADER_ROW, c, head, header)
     ws.set_row(HEADER_ROW, row_height([(h, w) for h, w in heads], small=True))
 
+
+def _city_rows(wb, ws, st: Styles, data: dict, first_ind: int) -> int:
+    """One row per city under the header: each indicator's status and the city's totals; returns the
+    row after the last city."""
+    indicators = data["indicators"]
+    first_tail = first_ind + len(indicators)
     verdict = wb.add_format(dict(CELL, align="center", bold=True, text_wrap=True))
     fractions: dict[int, object] = {}
 
@@ -90,12 +108,12 @@ def _summary(wb, st: Styles, data: dict) -> None:
         return fractions[total]
 
     row = HEADER_ROW + 1
-    for n, city in enumerate(cities, start=1):
+    for n, city in enumerate(data["cities"], start=1):
         ws.write_number(row, 0, n, st.integer)
         ws.write_string(row, 1, str(city["city"]), st.text)
         status = {i["code"]: i["status"] for i in city["indicators"]}
         for c, ind in enumerate(indicators, start=first_ind):
-            ws.write_string(row, c, STATUS_LABELS.get(status.get(ind["code"]), ""), st.status)
+            ws.write_string(row, c, STATUS_LABELS.get(status.get(ind["code"], ""), ""), st.status)
         ws.write_number(row, first_tail, city["passed"], fraction(city["total"]))
         ws.write_string(row, first_tail + 1, str(city["verdict"]), verdict)
         ws.write_number(row, first_tail + 2, city["returned"], fraction(city["units_total"]))
@@ -103,35 +121,42 @@ def _summary(wb, st: Styles, data: dict) -> None:
         _prev_passed(ws, row, first_tail + 4, city, fraction, st)
         ws.set_row(row, row_height([(str(city["city"]), 11), (str(city["verdict"]), 16)], minimum=22))
         row += 1
-    if cities:
-        last_row = row - 1
-        st.status_rules(ws, f"{xl_rowcol_to_cell(HEADER_ROW + 1, first_ind)}:"
-                            f"{xl_rowcol_to_cell(last_row, first_tail - 1)}")
-        verdicts = f"{xl_rowcol_to_cell(HEADER_ROW + 1, first_tail + 1)}:{xl_rowcol_to_cell(last_row, first_tail + 1)}"
-        for ok, fmt in ((True, st.cf_good), (False, st.cf_bad)):
-            ws.conditional_format(verdicts, {"type": "cell", "criteria": "==", "value": '"' + VERDICTS[ok] + '"',
-                                             "format": fmt})
-    row += 1
+    return row
+
+
+def _summary_rules(ws, st: Styles, last_row: int, first_ind: int, first_tail: int) -> None:
+    """Status colours over the indicator columns, and the verdict column's colours."""
+    st.status_rules(ws, f"{xl_rowcol_to_cell(HEADER_ROW + 1, first_ind)}:"
+                        f"{xl_rowcol_to_cell(last_row, first_tail - 1)}")
+    verdicts = f"{xl_rowcol_to_cell(HEADER_ROW + 1, first_tail + 1)}:{xl_rowcol_to_cell(last_row, first_tail + 1)}"
+    for ok, fmt in ((True, st.cf_good), (False, st.cf_bad)):
+        ws.conditional_format(verdicts, {"type": "cell", "criteria": "==", "value": '"' + VERDICTS[ok] + '"',
+                                         "format": fmt})
+
+
+def _legend(wb, ws, st: Styles, row: int, first_ind: int) -> int:
+    """The status colours at ``row``, under the indicator columns; returns the row for the notes."""
     ws.write_string(row, 1, "图例", st.note)
     legend = [(STATUS_LABELS[code], colours) for code, colours in STATUS_COLOURS.items()]
     for k, (label, colours) in enumerate(legend):
         c = first_ind + 2 * k
         ws.merge_range(row, c, row, c + 1, label,
                        wb.add_format(dict(CELL, align="center", bg_color=colours[0], font_color=colours[1])))
-    row += 2
+    return row + 2
+
+
+def _summary_notes(ws, st: Styles, data: dict, heads: list[tuple[str, float]], row: int) -> None:
     notes = ["“达标项数”为该区县达标的指标数 / 指标总数；“报送单位”为已报送的单位数 / 应报送的单位数；"
              "“问题（错误）”为该区县评分表“问题清单”中的错误条数；“上年达标项数”取自历史数据库中该区县上一年度的当前记录。"]
     others = len(data.get("findings") or [])
     if others:
         notes.append(f"回收文件夹中另有 {others} 条不属于任何区县的文件问题（无法识别、无法读取或已跳过的文件），"
                      f"见“{FINDINGS_SHEET}”工作表。")
+    last = len(heads) - 1
     for text in notes:
         ws.merge_range(row, 0, row, last, text, st.note)
         ws.set_row(row, row_height([(text, sum(w for _, w in heads) * 0.97)], small=True))
         row += 1
-    ws.freeze_panes(HEADER_ROW + 1, len(LEAD))
-    _print_setup(ws, title, HEADER_ROW)
-    ws.activate()
 
 
 FILE_COLUMNS = [("序号", 5), ("区县", 12), ("达标项数", 8), ("底线指标", 16), ("报送单位", 8),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from typing import Any
 
 from . import __version__
 from .score import IndicatorResult, Result
@@ -54,7 +55,7 @@ def scorecard_json(table: TaskTable, collection: Collection, result: Result, pre
 
 def _indicator(table: TaskTable, r: IndicatorResult) -> dict:
     ind = r.indicator
-    out = {
+    out: dict[str, Any] = {
         "code": ind.code,
         "name": ind.name,
         "value": _number(r.value),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .data import REJECTED, Collection, Submission
+from .data import Collection, Submission
+from .labels import REJECTED
 from .labels import UNIT_STATUS_LABELS
 from .spec import TaskTable
 

@@ -129,7 +129,8 @@ class Pager:
         rows repeated on every page (``repeat_rows``).  The sheet stays "one page wide" (manual
         breaks hold under it while the height is automatic); page capacity is estimated at the
         largest scale that could apply, so a page never holds less than estimated."""
-        self.ws, self.breaks = ws, []
+        self.ws = ws
+        self.breaks: list[int] = []
         scale = width_scale(widths, landscape, margins)
         paper = (A4_INCHES[0] if landscape else A4_INCHES[1]) - margins[2] - margins[3]
         self.capacity = (paper * 72 * 100 / scale - repeat) * SAFETY

@@ -16,7 +16,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Iterable
 
-from ..data import UNIT_MISSING, UNIT_REJECTED
+from ..labels import UNIT_MISSING, UNIT_REJECTED
 from ..findings import Finding, JieshuiError
 from ..outputs import write_bytes
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..data import REJECTED as FILE_REJECTED
+from ..labels import REJECTED as FILE_REJECTED
 from ..findings import ERROR, JieshuiError
 from .compose import MISSING, REJECTED, Reminder, _addresses, _param, build_message, eml_filename, valid_address, \
     write_eml

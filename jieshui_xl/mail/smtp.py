@@ -12,6 +12,7 @@ import os
 import smtplib
 import socket
 import ssl
+from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable
@@ -133,66 +134,100 @@ def send_messages(messages: list[tuple[str, EmailMessage]], host: str, port: int
     port = port or default_port(starttls, use_ssl)
     if context is None and (starttls or use_ssl):
         context = tls_context()
+    server = _Server(host, port, starttls, use_ssl, user, password, timeout, context)
     sent: list[str] = []
     failed: dict[str, str] = {}
     smtp: smtplib.SMTP | None = None
+    for index, (unit, msg) in enumerate(messages):
+        for attempt in (1, 2):
+            if smtp is None:
+                try:
+                    smtp = server.connect()
+                except (smtplib.SMTPException, OSError) as exc:
+                    # connection or login failure: nothing more can go out on this server
+                    _give_up(messages, index, server.error(exc), failed, echo)
+                    return sent, failed
+            try:
+                to_addrs, refused = _send(smtp, msg, envelope_from)
+                sent.append(unit)
+                _echo_sent(echo, unit, to_addrs, refused)
+                break
+            except smtplib.SMTPServerDisconnected as exc:
+                smtp = None                           # the server hung up: reconnect once and retry
+                if attempt == 2:
+                    failed[unit] = server.error(exc)
+                    echo(f"发送失败：{unit}——{failed[unit]}")
+            except (smtplib.SMTPException, OSError) as exc:
+                failed[unit] = server.error(exc)
+                echo(f"发送失败：{unit}——{failed[unit]}")
+                smtp = _reset(smtp)
+                break
+    _quit(smtp)
+    return sent, failed
 
-    def connect() -> smtplib.SMTP:
-        conn = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context) if use_ssl \
-            else smtplib.SMTP(host, port, timeout=timeout)
+
+@dataclass
+class _Server:
+    """Where and how :func:`send_messages` connects."""
+    host: str
+    port: int
+    starttls: bool
+    use_ssl: bool
+    user: str | None
+    password: str | None
+    timeout: float
+    context: ssl.SSLContext | None
+
+    def connect(self) -> smtplib.SMTP:
+        """A connection, encrypted and logged in as asked (closed again when a step fails)."""
+        conn = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.context) if self.use_ssl \
+            else smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         try:
             conn.ehlo_or_helo_if_needed()
-            if starttls:
-                conn.starttls(context=context)
+            if self.starttls:
+                conn.starttls(context=self.context)
                 conn.ehlo()
-            if user:
-                _login(conn, user, password or "")
+            if self.user:
+                _login(conn, self.user, self.password or "")
         except BaseException:
             conn.close()
             raise
         return conn
 
-    def give_up(index: int, exc: BaseException) -> None:
-        reason = _smtp_error(exc, host, port)
-        echo(f"发送失败：{messages[index][0]}——{reason}")
-        for other, _ in messages[index:]:
-            failed[other] = reason
-        if messages[index + 1:]:
-            echo(f"其余 {len(messages) - index - 1} 封邮件未发送（同一原因）。")
+    def error(self, exc: BaseException) -> str:
+        return _smtp_error(exc, self.host, self.port)
 
-    for index, (unit, msg) in enumerate(messages):
-        for attempt in (1, 2):
-            if smtp is None:
-                try:
-                    smtp = connect()
-                except (smtplib.SMTPException, OSError) as exc:
-                    # connection or login failure: nothing more can go out on this server
-                    give_up(index, exc)
-                    return sent, failed
-            try:
-                to_addrs = [a for key in ("To", "Cc") for a in _header_addresses(msg, key)]
-                refused = smtp.send_message(msg, from_addr=envelope_from, to_addrs=to_addrs)
-                sent.append(unit)
-                echo(f"已发送：{unit}（{'、'.join(a for a in to_addrs if a not in refused)}）")
-                if refused:
-                    echo(f"  注意：邮件服务器拒收了{unit}的部分收件人：{'、'.join(refused)}，请核对电子邮箱。")
-                break
-            except smtplib.SMTPServerDisconnected as exc:
-                smtp = None                           # the server hung up: reconnect once and retry
-                if attempt == 2:
-                    failed[unit] = _smtp_error(exc, host, port)
-                    echo(f"发送失败：{unit}——{failed[unit]}")
-            except (smtplib.SMTPException, OSError) as exc:
-                failed[unit] = _smtp_error(exc, host, port)
-                echo(f"发送失败：{unit}——{failed[unit]}")
-                try:
-                    smtp.rset()
-                except (smtplib.SMTPException, OSError):
-                    _quit(smtp)
-                    smtp = None
-                break
-    _quit(smtp)
-    return sent, failed
+
+def _send(smtp: smtplib.SMTP, msg: EmailMessage, envelope_from: str | None) -> tuple[list[str], dict]:
+    """Send ``msg`` to its To and Cc addresses; (those addresses, the ones the server refused)."""
+    to_addrs = [a for key in ("To", "Cc") for a in _header_addresses(msg, key)]
+    return to_addrs, smtp.send_message(msg, from_addr=envelope_from, to_addrs=to_addrs)
+
+
+def _echo_sent(echo: Callable[[str], object], unit: str, to_addrs: list[str], refused: dict) -> None:
+    echo(f"已发送：{unit}（{'、'.join(a for a in to_addrs if a not in refused)}）")
+    if refused:
+        echo(f"  注意：邮件服务器拒收了{unit}的部分收件人：{'、'.join(refused)}，请核对电子邮箱。")
+
+
+def _give_up(messages: list[tuple[str, EmailMessage]], index: int, reason: str, failed: dict[str, str],
+             echo: Callable[[str], object]) -> None:
+    """Message ``index`` and every one after it fail for ``reason`` (no connection to send them on)."""
+    echo(f"发送失败：{messages[index][0]}——{reason}")
+    for other, _ in messages[index:]:
+        failed[other] = reason
+    if messages[index + 1:]:
+        echo(f"其余 {len(messages) - index - 1} 封邮件未发送（同一原因）。")
+
+
+def _reset(smtp: smtplib.SMTP) -> smtplib.SMTP | None:
+    """The connection after a failed message: reset for the next one, or None when it is unusable."""
+    try:
+        smtp.rset()
+    except (smtplib.SMTPException, OSError):
+        _quit(smtp)
+        return None
+    return smtp
 
 
 def group_by_reason(failed: dict[str, str]) -> dict[str, list[str]]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from ..data import ACCEPTED, DUPLICATE, REJECTED, SKIPPED, SUPERSEDED, Collection, Submission
+from ..data import Collection, Submission
+from ..labels import ACCEPTED, DUPLICATE, REJECTED, SKIPPED, SUPERSEDED
 from ..findings import ERROR, WARNING, Report
 from .read import Returned
 
@@ -58,6 +59,8 @@ def _newest_first(outcomes: list[Outcome], now: _dt.datetime) -> list[Outcome]:
 
 def _warn_time(o: Outcome, now: _dt.datetime) -> None:
     saved = o.submission.saved_at
+    if saved is None:
+        return
     problem = time_problem(o, saved, now)
     if problem is not None:
         code, kw = problem

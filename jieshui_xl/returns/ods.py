@@ -199,10 +199,14 @@ def _meta(container: Container):
     root = etree.fromstring(container.read(member), xml_parser())
     for el in root.iter():
         tag = local(el.tag)
-        if tag == "user-defined" and el.get(_odf("meta", "name")):
-            props[el.get(_odf("meta", "name"))] = el.text or ""
-        elif tag == "date" and el.getparent() is not None and local(el.getparent().tag) == "meta":
-            modified = parse_time(el.text)
+        if tag == "user-defined":
+            name = el.get(_odf("meta", "name"))
+            if name:
+                props[name] = el.text or ""
+        elif tag == "date":
+            parent = el.getparent()
+            if parent is not None and local(parent.tag) == "meta":
+                modified = parse_time(el.text)
     return props, modified
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+
 from ..labels import PASS
+from ..spec import Indicator
 from ..xlsx import print_setup
 from .context import Context, begin_sheet, sheet_ref
 from .styles import BAD, row_height
@@ -17,7 +19,7 @@ TABLE_ROW = 2 + CHART_ROWS
 COLUMNS = [("指标", 36), ("实际值", 11), ("目标值", 11), ("达标情况", 10), ("具体要求", 40)]
 
 
-def charted(ctx: Context) -> list:
+def charted(ctx: Context) -> list[Indicator]:
     """Indicators with a numeric target in the most common result unit."""
     with_target = [ind for ind in ctx.table.indicators if ind.target is not None and ind.result_unit and not ind.table]
     if not with_target:
@@ -38,6 +40,19 @@ def write(ctx: Context) -> None:
     for c, (head, _) in enumerate(COLUMNS):
         ws.write_string(row, c, head + (f"（{unit}）" if head in ("实际值", "目标值") else ""), st.header)
     first = row + 1
+    last = _table(ctx, ws, inds, first)
+    for r in range(2, TABLE_ROW - 1):
+        ws.set_row(r, CHART_ROW_HEIGHT)
+    ws.insert_chart(2, 0, _chart(ctx, inds, first, last, unit), {"x_offset": 4, "y_offset": 4})
+    ws.merge_range(1, 0, 1, len(COLUMNS) - 1,
+                   "柱：实际值（蓝色＝达标，橙色＝其他，按本次计算结果着色）；红色短线：目标值。"
+                   "数值见下表（实时公式）。", st.subtitle)
+    print_setup(ws, pages_high=1)
+
+
+def _table(ctx: Context, ws, inds: list[Indicator], first: int) -> int:
+    """The charted figures from row ``first``: live value, target and status formulas; returns the last row."""
+    st = ctx.st
     for i, ind in enumerate(inds):
         r = first + i
         res = ctx.result.by_code(ind.code)
@@ -53,17 +68,20 @@ def write(ctx: Context) -> None:
     # #N/A keeps a missing value off the chart; in the table it is not printed (the status says why).
     ws.conditional_format(first, 1, last, 2, {"type": "formula", "criteria": f"=ISNA(B{first + 1})",
                                               "format": st.na_hidden})
-    for r in range(2, TABLE_ROW - 1):
-        ws.set_row(r, CHART_ROW_HEIGHT)
+    return last
 
+
+def _chart(ctx: Context, inds: list[Indicator], first: int, last: int, unit: str):
+    """Columns of the values (coloured by status) with the targets as red dashes."""
+    wb = ctx.wb
     cats = "=" + sheet_ref(SHEET, first, 0, last, 0)
-    chart = ctx.wb.add_chart({"type": "column"})
+    chart = wb.add_chart({"type": "column"})
     points = [{"fill": {"color": "#5B9BD5" if ctx.result.by_code(ind.code).status == PASS else "#ED7D31"}}
               for ind in inds]
     chart.add_series({"name": "实际值", "categories": cats, "values": "=" + sheet_ref(SHEET, first, 1, last, 1),
                       "fill": {"color": "#5B9BD5"}, "points": points, "gap": 60,
                       "data_labels": {"value": True, "num_format": "0.0", "font": {"size": 8}}})
-    target = ctx.wb.add_chart({"type": "line"})
+    target = wb.add_chart({"type": "line"})
     target.add_series({"name": "目标值", "categories": cats, "values": "=" + sheet_ref(SHEET, first, 2, last, 2),
                        "line": {"none": True},
                        "marker": {"type": "dash", "size": 14, "fill": {"color": BAD[1]}, "border": {"color": BAD[1]}}})
@@ -74,11 +92,7 @@ def write(ctx: Context) -> None:
     chart.set_legend({"position": "top"})
     width = sum(w for _, w in COLUMNS) * 7 + 5 * len(COLUMNS)
     chart.set_size({"width": width, "height": int((CHART_ROWS - 1) * CHART_ROW_HEIGHT * 4 / 3)})
-    ws.insert_chart(2, 0, chart, {"x_offset": 4, "y_offset": 4})
-    ws.merge_range(1, 0, 1, len(COLUMNS) - 1,
-                   "柱：实际值（蓝色＝达标，橙色＝其他，按本次计算结果着色）；红色短线：目标值。"
-                   "数值见下表（实时公式）。", st.subtitle)
-    print_setup(ws, pages_high=1)
+    return chart
 
 
 __all__ = ["SHEET", "write", "charted"]

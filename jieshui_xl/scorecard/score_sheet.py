@@ -6,9 +6,9 @@ from collections import Counter
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from ..labels import INVALID, MISSING, PASS, STATUS_LABELS, VERDICTS
-from ..data import UNIT_MISSING, UNIT_REJECTED
+from ..labels import INVALID, MISSING, PASS, STATUS_LABELS, UNIT_MISSING, UNIT_REJECTED, VERDICTS
 from ..prevyear import PrevYear, better_direction
+from ..spec import Indicator
 from ..xlsx import keep_blocks_together, print_setup
 from .context import Context
 from .styles import row_height
@@ -31,7 +31,7 @@ def title_text(table) -> str:
 
 
 def write(ctx: Context) -> None:
-    ws, st, table, result, lg = ctx.sheets[SHEET], ctx.st, ctx.table, ctx.result, ctx.logic
+    ws, st, table = ctx.sheets[SHEET], ctx.st, ctx.table
     for i, (_, width, _) in enumerate(COLUMNS):
         ws.set_column(i, i, width)
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, LAST, title_text(table), st.title)
@@ -41,41 +41,11 @@ def write(ctx: Context) -> None:
     ws.set_row(HEADER_ROW, 20)
 
     first = HEADER_ROW + 1
-    row = first
-    heights: list[float] = []
-    for ind in table.indicators:
-        r = result.by_code(ind.code)
-        ws.write_number(row, 0, ind.seq, st.integer)
-        ws.write_string(row, 2, ind.name, st.text)
-        ws.write_string(row, TYPE_COL, ind.type_label, st.veto_type if ind.is_veto else st.text_center)
-        ws.write_string(row, 4, ind.requirement, st.text)
-        ctx.formula(ws, row, VALUE_COL, lg.formulas[ind.value_name], st.number(ind.decimals), r.value)
-        ctx.define(ind.value_name, SHEET, row, VALUE_COL)
-        ws.write_string(row, UNIT_COL, ind.result_unit, st.text_center)
-        ctx.formula(ws, row, STATUS_COL, lg.status[ind.code], st.status, r.status_label)
-        ctx.define(ind.status_name, SHEET, row, STATUS_COL)
-        leads = "、".join(ind.leads) or "（未列）"
-        responsible = "、".join(ind.responsible)
-        ws.write_string(row, 8, leads, st.text)
-        ws.write_string(row, 9, responsible, st.text)
-        ctx.formula(ws, row, NOTE_COL, lg.note[ind.code], st.text, r.note)
-        _prev_cells(ctx, ws, row, ind, r.value)
-        heights.append(row_height([(ind.name, 18), (ind.requirement, 25), (ind.result_unit, 9), (leads, 12),
-                                   (responsible, 18), (r.note, 27), (ind.goal, 9)], minimum=22))
-        ws.set_row(row, heights[-1])
-        row += 1
-    last = row - 1
+    heights = [_indicator_row(ctx, ws, first + i, ind) for i, ind in enumerate(table.indicators)]
+    last = first + len(heights) - 1
     _goals(ctx, ws, first)
     _summary(ctx, ws, first, last)
-    # Conditional formats: 底线 rows that do not pass first (they take priority), then statuses.
-    for i, ind in enumerate(table.indicators):
-        if ind.is_veto:
-            r = first + i
-            ws.conditional_format(r, 0, r, LAST, {
-                "type": "formula", "format": st.cf_veto,
-                "criteria": f'=${xl_col_to_name(STATUS_COL)}${r + 1}<>"{STATUS_LABELS[PASS]}"'})
-    st.status_rules(ws, f"{_cell(first, STATUS_COL)}:{_cell(last, STATUS_COL)}")
-
+    _status_formats(ctx, ws, first, last)
     row = _footnotes(ctx, ws, last + 1)
     row = _signatures(ctx, ws, row + 1)
     ws.print_area(0, 0, row, LAST)
@@ -85,6 +55,41 @@ def write(ctx: Context) -> None:
     keep_blocks_together(ws, [w for _, w, _ in COLUMNS], [(first + a, sum(heights[a:b])) for a, b in
                                                           _goal_groups(table.indicators)], REPEAT_HEIGHT)
     ws.activate()
+
+
+def _indicator_row(ctx: Context, ws, row: int, ind: Indicator) -> float:
+    """The row of one indicator (live value, status and note); returns its height."""
+    st, lg, r = ctx.st, ctx.logic, ctx.result.by_code(ind.code)
+    ws.write_number(row, 0, ind.seq, st.integer)
+    ws.write_string(row, 2, ind.name, st.text)
+    ws.write_string(row, TYPE_COL, ind.type_label, st.veto_type if ind.is_veto else st.text_center)
+    ws.write_string(row, 4, ind.requirement, st.text)
+    ctx.formula(ws, row, VALUE_COL, lg.formulas[ind.value_name], st.number(ind.decimals), r.value)
+    ctx.define(ind.value_name, SHEET, row, VALUE_COL)
+    ws.write_string(row, UNIT_COL, ind.result_unit, st.text_center)
+    ctx.formula(ws, row, STATUS_COL, lg.status[ind.code], st.status, r.status_label)
+    ctx.define(ind.status_name, SHEET, row, STATUS_COL)
+    leads = "、".join(ind.leads) or "（未列）"
+    responsible = "、".join(ind.responsible)
+    ws.write_string(row, 8, leads, st.text)
+    ws.write_string(row, 9, responsible, st.text)
+    ctx.formula(ws, row, NOTE_COL, lg.note[ind.code], st.text, r.note)
+    _prev_cells(ctx, ws, row, ind, r.value)
+    height = row_height([(ind.name, 18), (ind.requirement, 25), (ind.result_unit, 9), (leads, 12),
+                         (responsible, 18), (r.note, 27), (ind.goal, 9)], minimum=22)
+    ws.set_row(row, height)
+    return height
+
+
+def _status_formats(ctx: Context, ws, first: int, last: int) -> None:
+    """Conditional formats: 底线 rows that do not pass first (they take priority), then statuses."""
+    for i, ind in enumerate(ctx.table.indicators):
+        if ind.is_veto:
+            row = first + i
+            ws.conditional_format(row, 0, row, LAST, {
+                "type": "formula", "format": ctx.st.cf_veto,
+                "criteria": f'=${xl_col_to_name(STATUS_COL)}${row + 1}<>"{STATUS_LABELS[PASS]}"'})
+    ctx.st.status_rules(ws, f"{_cell(first, STATUS_COL)}:{_cell(last, STATUS_COL)}")
 
 
 DIRECTION = {1: "越高越好", -1: "越低越好", 0: ""}

@@ -18,15 +18,24 @@ WIDTHS = [w for _, w in UNIT_COLUMNS]
 
 
 def write(ctx: Context) -> None:
-    ws, st, table, coll = ctx.sheets[SHEET], ctx.st, ctx.table, ctx.collection
+    ws, st = ctx.sheets[SHEET], ctx.st
     begin_sheet(ctx, ws, WIDTHS, "报送情况")
-    units = table.reporting_units()
     print_setup(ws, repeat=0)
     pager = Pager(ws, WIDTHS, top=26, repeat=26)
     header = 2
     row = section(ws, st, pager, 1, "一、各填报单位", [h for h, _ in UNIT_COLUMNS], WIDTHS)
+    row = _unit_rows(ctx, ws, pager, row)
+    row = section(ws, st, pager, row + 1, "二、收到的文件（含被替代、重复和退回的文件）",
+                  ["序号", "识别为单位", "处理结果", "文件", "保存时间", "错误", "警告", "原因"], WIDTHS)
+    _file_rows(ctx, ws, pager, row)
+    ws.freeze_panes(header + 1, 0)
+
+
+def _unit_rows(ctx: Context, ws, pager: Pager, row: int) -> int:
+    """One row per reporting unit from ``row`` (its status coloured); returns the row after them."""
+    st, coll = ctx.st, ctx.collection
     first = row
-    for n, unit in enumerate(units, start=1):
+    for n, unit in enumerate(ctx.table.reporting_units(), start=1):
         status = ctx.unit_status(unit)
         sub = coll.accepted(unit)
         contact = coll.contacts.get(unit) or {}
@@ -47,9 +56,12 @@ def write(ctx: Context) -> None:
         row += 1
     rng = f"{xl_rowcol_to_cell(first, 2)}:{xl_rowcol_to_cell(max(row - 1, first), 2)}"
     st.unit_status_rules(ws, rng)
+    return row
 
-    row = section(ws, st, pager, row + 1, "二、收到的文件（含被替代、重复和退回的文件）",
-                  ["序号", "识别为单位", "处理结果", "文件", "保存时间", "错误", "警告", "原因"], WIDTHS)
+
+def _file_rows(ctx: Context, ws, pager: Pager, row: int) -> None:
+    """One row per file found in the returns folder, from ``row``."""
+    st, coll = ctx.st, ctx.collection
     if not coll.submissions:
         ws.merge_range(row, 0, row, LAST, "回收文件夹中没有文件。", st.text)
         row += 1
@@ -68,8 +80,6 @@ def write(ctx: Context) -> None:
         ws.merge_range(row, 7, row, LAST, "", st.text)
         ws.write_string(row, 7, s.reason, st.text)
         row += 1
-    ws.freeze_panes(header + 1, 0)
-
 
 
 def _datetime(ws, row, col, value, st) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..score import TaskResult
 from ..xlsx import print_setup
 from .context import Context, begin_sheet
 from .styles import row_height
@@ -35,49 +36,64 @@ def write(ctx: Context) -> None:
             category = task.category
             ws.merge_range(row, 0, row, LAST, category, st.section)
             row += 1
-        reporters = list(task.reporters) or [""]
-        start = row
-        for unit in reporters:
-            answer = tr.answers.get(unit)
-            answered = answer is not None and unit not in tr.unanswered
-            if answered:
-                status = answer.status
-            elif ctx.unit_status(unit) == "missing":
-                status = f"未报送（按{lowest}计）"
-            else:
-                status = f"未填写（按{lowest}计）"
-            ws.write_string(row, 3, unit, st.text)
-            ws.write_string(row, UNIT_STATUS_COL, status, st.text_center)
-            evidence = answer.evidence if answer else ""
-            note = answer.note if answer else ""
-            ws.write_string(row, 5, evidence, st.text)
-            ws.write_string(row, 6, note, st.text)
-            where = (answer.file + (f" {answer.cell}" if answer.cell else "")) if answer and answer.file else ""
-            ws.write_string(row, 7, where, st.text)
-            height = row_height([(evidence, 34), (note, 26), (where, 20), (status, 17)], minimum=20)
-            if len(reporters) == 1:
-                height = max(height, row_height([(task.title, 22), ("、".join(task.leads), 16)], minimum=20))
-            ws.set_row(row, height)
-            row += 1
-        leads = "、".join(task.leads) or ("（无牵头单位，由责任单位分别填报）" if task.responsible else "")
-        title = f"{task.title}"
-        for col, text, fmt in ((0, None, st.integer), (1, title, st.text), (OVERALL_COL, tr.status, st.status),
-                               (8, leads, st.text)):
-            if row - start > 1:
-                ws.merge_range(start, col, row - 1, col, "" if text is None else text, fmt)
-                if text is None:
-                    ws.write_number(start, col, task.seq, fmt)
-            elif text is None:
-                ws.write_number(start, col, task.seq, fmt)
-            else:
-                ws.write_string(start, col, text, fmt)
-    last = max(row - 1, first)
-    order = [c.value for c in choices]
-    for col in (OVERALL_COL, UNIT_STATUS_COL):
-        rng = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last, col)}"
-        st.ranked_rules(ws, rng, order)
-        if col == UNIT_STATUS_COL:
-            ws.conditional_format(rng, {"type": "text", "criteria": "containing", "value": lowest,
-                                        "format": st.cf_bad})
+        row = _task_rows(ctx, ws, tr, row, lowest)
+    _status_rules(ctx, ws, first, max(row - 1, first), [c.value for c in choices], lowest)
     ws.freeze_panes(header + 1, 0)
     print_setup(ws, repeat=header)
+
+
+def _task_rows(ctx: Context, ws, tr: TaskResult, row: int, lowest: str) -> int:
+    """One row per reporting unit of the task from ``row``, the task's own columns merged over them;
+    returns the next free row."""
+    st, task = ctx.st, tr.task
+    reporters = list(task.reporters) or [""]
+    start = row
+    for unit in reporters:
+        _unit_row(ctx, ws, row, tr, unit, lowest, single=len(reporters) == 1)
+        row += 1
+    leads = "、".join(task.leads) or ("（无牵头单位，由责任单位分别填报）" if task.responsible else "")
+    title = f"{task.title}"
+    for col, text, fmt in ((0, None, st.integer), (1, title, st.text), (OVERALL_COL, tr.status, st.status),
+                           (8, leads, st.text)):
+        if row - start > 1:
+            ws.merge_range(start, col, row - 1, col, "" if text is None else text, fmt)
+            if text is None:
+                ws.write_number(start, col, task.seq, fmt)
+        elif text is None:
+            ws.write_number(start, col, task.seq, fmt)
+        else:
+            ws.write_string(start, col, text, fmt)
+    return row
+
+
+def _unit_row(ctx: Context, ws, row: int, tr: TaskResult, unit: str, lowest: str, single: bool) -> None:
+    """What ``unit`` answered to the task (``single``: the task's only reporter, its row fits the title)."""
+    st, task, answer = ctx.st, tr.task, tr.answers.get(unit)
+    if answer is not None and unit not in tr.unanswered:
+        status = answer.status
+    elif ctx.unit_status(unit) == "missing":
+        status = f"未报送（按{lowest}计）"
+    else:
+        status = f"未填写（按{lowest}计）"
+    ws.write_string(row, 3, unit, st.text)
+    ws.write_string(row, UNIT_STATUS_COL, status, st.text_center)
+    evidence = answer.evidence if answer else ""
+    note = answer.note if answer else ""
+    ws.write_string(row, 5, evidence, st.text)
+    ws.write_string(row, 6, note, st.text)
+    where = (answer.file + (f" {answer.cell}" if answer.cell else "")) if answer and answer.file else ""
+    ws.write_string(row, 7, where, st.text)
+    height = row_height([(evidence, 34), (note, 26), (where, 20), (status, 17)], minimum=20)
+    if single:
+        height = max(height, row_height([(task.title, 22), ("、".join(task.leads), 16)], minimum=20))
+    ws.set_row(row, height)
+
+
+def _status_rules(ctx: Context, ws, first: int, last: int, order: list[str], lowest: str) -> None:
+    """Colour the overall and per-unit progress by rank; flag the units counted as the lowest."""
+    for col in (OVERALL_COL, UNIT_STATUS_COL):
+        rng = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last, col)}"
+        ctx.st.ranked_rules(ws, rng, order)
+        if col == UNIT_STATUS_COL:
+            ws.conditional_format(rng, {"type": "text", "criteria": "containing", "value": lowest,
+                                        "format": ctx.st.cf_bad})

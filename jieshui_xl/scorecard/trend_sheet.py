@@ -5,8 +5,8 @@ shows at a glance."""
 from __future__ import annotations
 
 from ..labels import STATUS_LABELS
-from .chart_sheet import charted
 from ..xlsx import print_setup
+from .chart_sheet import charted
 from .context import Context, begin_sheet, sheet_ref
 
 SHEET = "历年趋势"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..labels import INVALID, PASS, STATUS_LABELS
+from ..spec import Indicator, Item, Table
 from .layout import (COL_CHECK, COL_HINT, COL_INPUT, COL_LABEL, COL_NO, COL_SOURCE, COL_STATUS, COL_UNIT,
                      COL_VALUE, LAST, Context)
 from .plan import REFERENCE, Block, ItemRow
@@ -29,9 +30,9 @@ def write_block(ctx: Context, sh: Sheet, block: Block) -> None:
         _note_row(ctx, sh, "其他单位填报的数据",
                   "；".join(f"{i.label}（{i.reporter}）" for i in block.others), ctx.styles.muted)
     if block.table is not None:
-        _table(ctx, sh, block)
+        _table(ctx, sh, block, block.table)
     if block.selfcheck:
-        _computed_rows(ctx, sh, block)
+        _computed_rows(ctx, sh, block.checked)
 
 
 # -- header and description ---------------------------------------------------------------------------
@@ -107,15 +108,16 @@ def _item_row(ctx: Context, sh: Sheet, row: ItemRow) -> None:
         sh.text(r, COL_INPUT, f"见{row.asked_at}", st.muted)
         sh.text(r, COL_HINT, f"已在上方第 {row.asked_at} 项填报，此处自动引用，无需重复填写。", st.muted, last_col=LAST)
         return
-    prefill = ctx.prefill.get(item.code)
+    prefill, hint = ctx.prefill.get(item.code), item.hint
     if prefill is None:
         sh.blank(r, COL_INPUT, st.input_for(item))
     else:   # last year's figure from the history store: still an input cell (editable)
+        assert ctx.prev is not None, "prefilled figures come from last year's record"
         sh.ws.write_number(r, COL_INPUT, prefill, st.input_for(item))
+        hint = f"{PREFILL_MARK}：已预填{ctx.prev.year}年系统记录值，如有不同可修改。{item.hint}"
     sh.name(item.code, r, COL_INPUT)
     cell = xl_rowcol_to_cell(r, COL_INPUT)
     sh.ws.data_validation(r, COL_INPUT, r, COL_INPUT, item_rule(item, cell, ctx.yesno_source()))
-    hint = item.hint if prefill is None else f"{PREFILL_MARK}：已预填{ctx.prev.year}年系统记录值，如有不同可修改。{item.hint}"
     sh.text(r, COL_HINT, hint, st.text)
     sh.blank(r, COL_SOURCE, st.input_text, last_col=LAST)
     sh.name(f"src_{item.code}", r, COL_SOURCE)
@@ -123,14 +125,15 @@ def _item_row(ctx: Context, sh: Sheet, row: ItemRow) -> None:
     _prev_row(ctx, sh, item)
 
 
-def _prev_row(ctx: Context, sh: Sheet, item) -> None:
+def _prev_row(ctx: Context, sh: Sheet, item: Item) -> None:
     """A read-only 上年值 cell named ``prev_<code>`` under an item the store has last year's value of."""
-    record = ctx.prev.record if ctx.prev is not None else None
-    if record is None or record.values.get(item.code) is None:
+    prev = ctx.prev
+    if prev is None or prev.record is None or prev.record.values.get(item.code) is None:
         return
+    record = prev.record
     st, r = ctx.styles, sh.next_row()
     sh.blank(r, COL_NO, st.label)
-    sh.text(r, COL_LABEL, f"　上年值（{ctx.prev.year}年）", st.muted)
+    sh.text(r, COL_LABEL, f"　上年值（{prev.year}年）", st.muted)
     sh.text(r, COL_UNIT, item.unit, st.muted)
     sh.number(r, COL_INPUT, record.values[item.code], st.muted)
     sh.name(f"{PREV_PREFIX}{item.code}", r, COL_INPUT)
@@ -139,8 +142,8 @@ def _prev_row(ctx: Context, sh: Sheet, item) -> None:
 
 # -- the table of a table indicator ----------------------------------------------------------------
 
-def _table(ctx: Context, sh: Sheet, block: Block) -> None:
-    st, tbl, ind = ctx.styles, block.table, block.indicator
+def _table(ctx: Context, sh: Sheet, block: Block, tbl: Table) -> None:
+    st, ind = ctx.styles, block.checked if block.selfcheck else None   # ind: the self-check it feeds
     hints = "；".join(f"{c.label}：{c.hint}" for c in tbl.columns if c.hint)
     _note_row(ctx, sh, "填写方法", f"每行填写一项，最多 {tbl.rows} 行；一行要么全部填写，要么全部留空。{hints}", st.text)
     r = sh.next_row()
@@ -148,27 +151,28 @@ def _table(ctx: Context, sh: Sheet, block: Block) -> None:
     sh.text(r, COL_NO, "行", st.header)
     for j, col in enumerate(tbl.columns, start=1):
         sh.text(r, j, f"{col.label}（{col.unit}）" if col.unit else col.label, st.header)
-    if block.selfcheck:
+    if ind is not None:
         unit = f"（{ind.result_unit}）" if ind.result_unit else ""
         sh.text(r, value_col, f"自动计算{unit}", st.header)
     first = sh.row
     for n in range(tbl.rows):
-        _table_row(ctx, sh, block, n)
+        _table_row(ctx, sh, tbl, ind, n)
     last = sh.row - 1
     for j, col in enumerate(tbl.columns, start=1):
         sh.name(col.code, first, j, last)
         top = xl_rowcol_to_cell(first, j)
         sh.ws.data_validation(first, j, last, j, item_rule(col, top, ctx.yesno_source()))
-    if block.selfcheck:
-        _table_names(ctx, sh, block, first, last, value_col)
+    if ind is not None:
+        _table_names(ctx, sh, ind, first, last, value_col)
 
 
-def _table_row(ctx: Context, sh: Sheet, block: Block, n: int) -> None:
-    st, tbl, ind, r = ctx.styles, block.table, block.indicator, sh.next_row()
+def _table_row(ctx: Context, sh: Sheet, tbl: Table, ind: Indicator | None, n: int) -> None:
+    """Row ``n`` of the table: input cells, and the row's computed cells when ``ind`` self-checks."""
+    st, r = ctx.styles, sh.next_row()
     sh.text(r, COL_NO, str(n + 1), st.center)
     for j, col in enumerate(tbl.columns, start=1):
         sh.blank(r, j, st.input_for(col))
-    if not block.selfcheck:
+    if ind is None:
         return
     tl, cached = ctx.logic.tables[ind.code], ctx.selfcheck.rows(ind)[n]
     value_col = len(tbl.columns) + 1
@@ -180,8 +184,8 @@ def _table_row(ctx: Context, sh: Sheet, block: Block, n: int) -> None:
         sh.formula(r, ctx.helper_col + k, formula.render(cells), st.calc_number(None), cached[part])
 
 
-def _table_names(ctx: Context, sh: Sheet, block: Block, first: int, last: int, value_col: int) -> None:
-    names = ctx.logic.tables[block.indicator.code].range_names
+def _table_names(ctx: Context, sh: Sheet, ind: Indicator, first: int, last: int, value_col: int) -> None:
+    names = ctx.logic.tables[ind.code].range_names
     sh.name(names["value"], first, value_col, last)
     for k, part in enumerate(TABLE_HELPERS):
         sh.name(names[part], first, ctx.helper_col + k, last)
@@ -193,8 +197,8 @@ def _table_names(ctx: Context, sh: Sheet, block: Block, first: int, last: int, v
 
 # -- computed rows (self-check) --------------------------------------------------------------------
 
-def _computed_rows(ctx: Context, sh: Sheet, block: Block) -> None:
-    ind, lg = block.indicator, ctx.logic
+def _computed_rows(ctx: Context, sh: Sheet, ind: Indicator) -> None:
+    lg = ctx.logic
     names = [n for n in ctx.selfcheck.computed_names(ind) if n not in ctx.names.refs]
     for name in sorted(names, key=lambda n: _describe(ctx, n)[4]):    # stable: checks last
         _computed_row(ctx, sh, name)

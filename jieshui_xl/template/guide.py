@@ -132,4 +132,4 @@ def _parameters(ctx: Context, sh: Sheet) -> None:
 
 def _needed_parameters(ctx: Context) -> set[str]:
     blocks = [b for b in ctx.plan.blocks if b.selfcheck]
-    return {p for b in blocks for p in ctx.selfcheck.parameters(b.indicator)}
+    return {p for b in blocks for p in ctx.selfcheck.parameters(b.checked)}

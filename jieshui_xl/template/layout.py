@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..logic import Logic
+from ..prevyear import PrevYear
 from ..spec import TaskTable
 from .plan import Plan
 from .selfcheck import SelfCheck
@@ -33,8 +34,8 @@ class Context:
     lists: ListSources
     logic: Logic
     selfcheck: SelfCheck
-    prev: object = None       # prevyear.PrevYear (last year's record from the history store), or None
-    prefill: dict = field(default_factory=dict)   # item code -> last year's figure prefilled
+    prev: PrevYear | None = None  # last year's record from the history store (None: no store consulted)
+    prefill: dict[str, float] = field(default_factory=dict)   # item code -> last year's figure prefilled
 
     @property
     def office(self) -> str:

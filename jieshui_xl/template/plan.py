@@ -28,6 +28,12 @@ class Block:
     selfcheck: bool = False           # all inputs are in this workbook
     reporters: tuple[str, ...] = ()   # who reports the indicator's data (for REFERENCE)
 
+    @property
+    def checked(self) -> Indicator:
+        """The indicator of a self-check block (``selfcheck`` is only set on an indicator's block)."""
+        assert self.selfcheck and self.indicator is not None, "only an indicator's block has a self-check"
+        return self.indicator
+
 
 @dataclass
 class Plan:
@@ -45,7 +51,8 @@ class Plan:
 
 
 def plan_for(table: TaskTable, unit: str) -> Plan:
-    blocks, asked = [], {}
+    blocks: list[Block] = []
+    asked: dict[str, str] = {}        # item code -> number of the row that asks it
     for ind in table.indicators:
         block = _block(table, unit, ind, asked)
         if block is not None:
@@ -54,7 +61,7 @@ def plan_for(table: TaskTable, unit: str) -> Plan:
     return Plan(unit=unit, blocks=blocks, tasks=table.tasks_of(unit))
 
 
-def _block(table: TaskTable, unit: str, ind: Indicator, asked: dict) -> Block | None:
+def _block(table: TaskTable, unit: str, ind: Indicator, asked: dict[str, str]) -> Block | None:
     used = [i for i in table.items.values() if i.code in table.indicator_items(ind)]
     mine = [i for i in used if i.reporter == unit]
     own_table = table.tables.get(ind.table) if ind.table else None
@@ -71,14 +78,14 @@ def _block(table: TaskTable, unit: str, ind: Indicator, asked: dict) -> Block | 
     return None
 
 
-def _row(ind: Indicator | None, item: Item, n: int, asked: dict) -> ItemRow:
+def _row(ind: Indicator | None, item: Item, n: int, asked: dict[str, str]) -> ItemRow:
     number = f"{ind.seq if ind else OTHER_NUMBER}.{n}"
     row = ItemRow(item=item, number=number, asked_at=asked.get(item.code))
     asked.setdefault(item.code, number)
     return row
 
 
-def _ask_leftovers(table: TaskTable, unit: str, blocks: list[Block], asked: dict) -> None:
+def _ask_leftovers(table: TaskTable, unit: str, blocks: list[Block], asked: dict[str, str]) -> None:
     """Items and tables of the unit that no indicator uses still get input cells (at the end)."""
     leftovers = [i for i in table.items_of(unit) if i.code not in asked]
     if leftovers:
