@@ -37,7 +37,7 @@ class Cells:
 
 @dataclass
 class RowCells:
-    """One row's cells: ``get(Indicators.seq)`` is the 序号 cell, read as its kind says."""
+    """One row's cells: ``get(IndicatorSheet.seq)`` is the 序号 cell, read as its kind says."""
     cells: Cells
     row: Row
 
@@ -187,10 +187,10 @@ class OneOf(Field[T], Generic[T]):
         return self.fallback
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Flag(Field[bool]):
     """Yes unless the cell says ``no`` (and yes where the sheet has no such column)."""
-    no: str = "否"
+    no: str
 
     def read(self, cells: Cells, row: Row) -> bool:
         return row.text(self) != self.no if row.has(self) else True

@@ -38,7 +38,7 @@ class Field(Generic[T]):
 
 
 class Sheet:
-    """A sheet: ``class Units(Sheet, title="单位")`` with one :class:`Field` attribute a column."""
+    """A sheet: ``class UnitSheet(Sheet, title="单位")`` with one :class:`Field` attribute a column."""
     title: ClassVar[str] = ""
     fields: ClassVar[tuple[Field[Any], ...]] = ()
 

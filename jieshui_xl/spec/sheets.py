@@ -34,7 +34,7 @@ LOWER = Number("下限")
 LOWER_INCLUSIVE = OneOf("下限类型", values={"≥": True, ">=": True, ">": False}, fallback=True, blank="≥",
                         detail="下限类型应为“≥”或“>”")
 UPPER = Number("上限")
-REQUIRED = Flag("必填")
+REQUIRED = Flag("必填", no="否")
 REPORTER = UnitName("填报单位", filled=True)
 HINT = Text("填报说明")
 
