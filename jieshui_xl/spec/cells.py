@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Generic, Mapping, TypeVar
+from typing import Any, Callable, Collection, Generic, Iterable, Iterator, Mapping, TypeVar
 
 from ..formula import Formula, FormulaSyntaxError, parse
 from .names import is_formula_name
@@ -24,8 +24,9 @@ class Cells:
     units: Collection[str] | None = None
     codes: dict[str, dict[str, str]] = field(default_factory=dict)   # namespace -> code -> where
 
-    def of(self, row: Row) -> RowCells:
-        return RowCells(self, row)
+    def each(self, rows: Iterable[Row]) -> Iterator[RowCells]:
+        """Each row's cells, to read."""
+        return (RowCells(self, row) for row in rows)
 
     def bad(self, code: str, row: Row, f: Field[Any], **detail: object) -> None:
         self.problems.add(code, **detail, **row.loc(f))

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..formula import Formula
-from .model import TASK_STATUS_LIST, YESNO_LIST, TaskTable, iter_defined_names
-from .names import ROW_NAME
+from .model import TASK_STATUS_LIST, YESNO_LIST, TaskTable
+from .names import ROW_NAME, iter_defined_names
 from .problems import Problems
 from .rows import Field, Row, Rows
 from .sheets import CalcSheet, CheckSheet, ChoiceSheet, ColumnSheet, IndicatorSheet, ItemSheet, ParamSheet, TaskSheet
 
-Check = Callable[[TaskTable, Rows, Problems], None]
+CrossCheck = Callable[[TaskTable, Rows, Problems], None]
 
 NAME_SHEETS = tuple(s.title for s in (ParamSheet, ItemSheet, ColumnSheet, CalcSheet, IndicatorSheet, CheckSheet))
 
@@ -44,20 +44,20 @@ def _unknown_indicator(problems: Problems, code: str, table: TaskTable, row: Row
 def indicator_formulas(table: TaskTable, rows: Rows, problems: Problems) -> None:
     """An indicator's formulas use defined names; its table is in 表格列, and its row formulas may
     also use that table's columns (and the row rule the row's value)."""
-    I = IndicatorSheet  # noqa: E741
+    S = IndicatorSheet
     names = formula_names(table)
-    for row, ind in zip(rows[I.title], table.indicators):
-        for col, f in ((I.target, ind.target), (I.formula, ind.formula), (I.rule, ind.rule), (I.note, ind.note)):
+    for row, ind in zip(rows[S.title], table.indicators):
+        for col, f in ((S.target, ind.target), (S.formula, ind.formula), (S.rule, ind.rule), (S.note, ind.note)):
             _unknown_names(problems, f, names, row, col)
         if not ind.table:
             continue
         if ind.table not in table.tables:
             problems.add("table-bad-value", value=ind.table, detail=f"“{ColumnSheet.title}”工作表中没有这个表格",
-                         **row.loc(I.table))
+                         **row.loc(S.table))
             continue
         cols = {c.code for c in table.tables[ind.table].columns}
-        _unknown_names(problems, ind.row_formula, names | cols, row, I.row_formula)
-        _unknown_names(problems, ind.row_rule, names | cols | {ROW_NAME}, row, I.row_rule)
+        _unknown_names(problems, ind.row_formula, names | cols, row, S.row_formula)
+        _unknown_names(problems, ind.row_rule, names | cols | {ROW_NAME}, row, S.row_rule)
 
 
 def calc_formulas(table: TaskTable, rows: Rows, problems: Problems) -> None:
@@ -128,4 +128,4 @@ def _formula_cells(table: TaskTable, rows: Rows) -> dict[str, dict[str, str]]:
     return where
 
 
-CHECKS: list[Check] = [indicator_formulas, calc_formulas, check_rules, task_indicators, choice_lists, no_cycles]
+CHECKS: list[CrossCheck] = [indicator_formulas, calc_formulas, check_rules, task_indicators, choice_lists, no_cycles]

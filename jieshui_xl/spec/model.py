@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
 
 from ..display import show
 from ..formula import Formula
@@ -308,12 +307,3 @@ def split_addresses(text: str) -> list[str]:
     """The addresses of an 电子邮箱 or 抄送 cell (separated by ; , or spaces, half- or full-width)."""
     return [a.strip() for a in re.split(r"[;；,，\s]+", text or "") if a.strip()]
 
-
-def iter_defined_names(table: TaskTable) -> Iterable[str]:
-    """Every name a formula of the table may use (for writers that define them)."""
-    yield from table.items
-    yield from table.parameter_names()
-    yield from table.calcs
-    for ind in table.indicators:
-        yield ind.value_name
-        yield ind.target_name

@@ -1,4 +1,5 @@
-"""The rules a code of the task table must follow to be a name in Excel formulas.
+"""The rules a code of the task table must follow to be a name in Excel formulas, and the names
+a table defines.
 
 :func:`excel_accepts_name` is the one rule; it is exported as ``jieshui_xl.spec.excel_accepts_name``
 and the other rules look it up there at call time, so that replacing it on the package (as a test
@@ -7,8 +8,13 @@ does, to force a name Excel refuses through the load) replaces it everywhere at 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Iterable
+
 from .. import spec as _package
 from ..formula import NAME_PATTERN, looks_like_cell_reference
+
+if TYPE_CHECKING:
+    from .model import TaskTable
 
 ROW_NAME = "row_value"      # in a table indicator's row rule: the row's computed value
 
@@ -34,3 +40,13 @@ def is_formula_name(name: str) -> bool:
 def is_plain_name(name: str) -> bool:
     """An indicator's or a unit's code: only the names made from it (``value_I01``) are formula names."""
     return bool(NAME_PATTERN.match(name))
+
+
+def iter_defined_names(table: TaskTable) -> Iterable[str]:
+    """Every name a formula of the table may use (for writers that define them)."""
+    yield from table.items
+    yield from table.parameter_names()
+    yield from table.calcs
+    for ind in table.indicators:
+        yield ind.value_name
+        yield ind.target_name

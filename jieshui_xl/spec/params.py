@@ -30,8 +30,7 @@ def read_params(cells: Cells, rows: list[Row], year: int | None, city: str | Non
     """The parameters for ``year`` (default: the period_year parameter) and ``city`` (default: city)."""
     by_code: dict[str, dict[int | None, object]] = {}
     labels: dict[str, tuple[str, str]] = {}
-    for row in rows:
-        get = cells.of(row)
+    for get in cells.each(rows):
         code = get(P.code)
         labels.setdefault(code, (get(P.name), get(P.unit)))
         by_code.setdefault(code, {})[get(P.year)] = get(P.value)

@@ -42,15 +42,14 @@ def read_task_table(path: Path, rows: Rows, problems: Problems, year: int | None
 
 
 def read_units(cells: Cells, rows: list[Row]) -> dict[str, Unit]:
-    U = UnitSheet
+    S = UnitSheet
     units: dict[str, Unit] = {}
-    for row in rows:
-        get = cells.of(row)
-        name = get(U.name)
+    for get in cells.each(rows):
+        name = get(S.name)
         if name in units:
-            cells.bad("table-duplicate-code", row, U.name, value=name, other="前面的同名单位")
-        units[name] = Unit(name=name, code=get(U.code), email=get(U.email), cc=get(U.cc), contact=get(U.contact),
-                           phone=get(U.phone), note=get(U.note))
+            cells.bad("table-duplicate-code", get.row, S.name, value=name, other="前面的同名单位")
+        units[name] = Unit(name=name, code=get(S.code), email=get(S.email), cc=get(S.cc), contact=get(S.contact),
+                           phone=get(S.phone), note=get(S.note))
     return units
 
 
@@ -62,88 +61,79 @@ def _item_fields(get: RowCells, label: Text) -> dict[str, Any]:
 
 
 def read_items(cells: Cells, rows: list[Row]) -> dict[str, Item]:
+    S = ItemSheet
     items = {}
-    for row in rows:
-        get = cells.of(row)
-        code = get(ItemSheet.code)
-        items[code] = Item(code=code, prev_of=get(ItemSheet.prev_of), **_item_fields(get, ItemSheet.label))
+    for get in cells.each(rows):
+        code = get(S.code)
+        items[code] = Item(code=code, prev_of=get(S.prev_of), **_item_fields(get, S.label))
     return items
 
 
 def read_tables(cells: Cells, rows: list[Row]) -> dict[str, Table]:
-    C = ColumnSheet
+    S = ColumnSheet
     cols: dict[str, list[Column]] = {}
     sizes: dict[str, int] = {}
-    for row in rows:
-        get = cells.of(row)
-        table = get(C.table)
-        sizes[table] = get(C.rows) or C.rows.default          # 0 rows: the default
-        code = get(C.code)
-        cols.setdefault(table, []).append(Column(code=code, table=table, **_item_fields(get, C.label)))
+    for get in cells.each(rows):
+        table = get(S.table)
+        sizes[table] = get(S.rows) or S.rows.default          # 0 rows: the default
+        code = get(S.code)
+        cols.setdefault(table, []).append(Column(code=code, table=table, **_item_fields(get, S.label)))
     return {t: Table(code=t, rows=sizes[t], columns=tuple(c)) for t, c in cols.items()}
 
 
 def read_indicators(cells: Cells, rows: list[Row]) -> list[Indicator]:
-    I = IndicatorSheet  # noqa: E741
+    S = IndicatorSheet
     out = []
-    for row in rows:
-        get = cells.of(row)
-        code = get(I.code)
+    for get in cells.each(rows):
+        code = get(S.code)
         ind = Indicator(
-            seq=get(I.seq), goal=get(I.goal), name=get(I.name), definition=get(I.definition), kind=get(I.kind),
-            requirement=get(I.requirement), leads=get(I.leads), responsible=get(I.responsible), code=code,
-            result_unit=get(I.result_unit), decimals=get(I.decimals), target=get(I.target), formula=get(I.formula),
-            rule=get(I.rule), note=get(I.note), table=get(I.table), row_formula=get(I.row_formula),
-            row_rule=get(I.row_rule), remark=get(I.remark))
+            seq=get(S.seq), goal=get(S.goal), name=get(S.name), definition=get(S.definition), kind=get(S.kind),
+            requirement=get(S.requirement), leads=get(S.leads), responsible=get(S.responsible), code=code,
+            result_unit=get(S.result_unit), decimals=get(S.decimals), target=get(S.target), formula=get(S.formula),
+            rule=get(S.rule), note=get(S.note), table=get(S.table), row_formula=get(S.row_formula),
+            row_rule=get(S.row_rule), remark=get(S.remark))
         for derived in (ind.value_name, ind.target_name, ind.status_name):
-            cells.codes[NAMES][derived] = f"“{row.sheet}”{row.cell(I.code)}"
-        if not row.text(I.rule) and not ind.table:   # (a rule that did not parse is reported once)
-            cells.bad("table-missing-value", row, I.rule)
+            cells.codes[NAMES][derived] = f"“{S.title}”{get.row.cell(S.code)}"
+        if not get.row.text(S.rule) and not ind.table:   # (a rule that did not parse is reported once)
+            cells.bad("table-missing-value", get.row, S.rule)
         out.append(ind)
     return out
 
 
 def read_calcs(cells: Cells, rows: list[Row]) -> dict[str, Calc]:
-    C = CalcSheet
+    S = CalcSheet
     out = {}
-    for row in rows:
-        get = cells.of(row)
-        code = get(C.code)
-        f = get(C.formula)
-        if f is None and row.text(C.formula) == "":
-            cells.bad("table-missing-value", row, C.formula)
+    for get in cells.each(rows):
+        code = get(S.code)
+        f = get(S.formula)
+        if f is None and get.row.text(S.formula) == "":
+            cells.bad("table-missing-value", get.row, S.formula)
         # f is None only where a problem was reported (blank, or did not parse): such a table is refused
-        out[code] = Calc(code=code, label=get(C.label), indicator=get(C.indicator), unit=get(C.unit),
-                         formula=cast(Formula, f), note=get(C.note))
+        out[code] = Calc(code=code, label=get(S.label), indicator=get(S.indicator), unit=get(S.unit),
+                         formula=cast(Formula, f), note=get(S.note))
     return out
 
 
 def read_tasks(cells: Cells, rows: list[Row]) -> list[Task]:
-    T = TaskSheet
-    out = []
-    for row in rows:
-        get = cells.of(row)
-        out.append(Task(seq=get(T.seq), category=get(T.category), title=get(T.name), text=get(T.text),
-                        leads=get(T.leads), responsible=get(T.responsible), indicator=get(T.indicator),
-                        note=get(T.note)))
-    return out
+    S = TaskSheet
+    return [Task(seq=get(S.seq), category=get(S.category), title=get(S.name), text=get(S.text), leads=get(S.leads),
+                 responsible=get(S.responsible), indicator=get(S.indicator), note=get(S.note))
+            for get in cells.each(rows)]
 
 
 def read_checks(cells: Cells, rows: list[Row]) -> list[Check]:
-    C = CheckSheet
+    S = CheckSheet
     out = []
-    for row in rows:
-        get = cells.of(row)
-        code, severity, rule = get(C.code), get(C.severity), get(C.rule)
+    for get in cells.each(rows):
+        code, severity, rule = get(S.code), get(S.severity), get(S.rule)
         if rule is not None:
-            out.append(Check(code=code, rule=rule, severity=severity, message=get(C.message)))
+            out.append(Check(code=code, rule=rule, severity=severity, message=get(S.message)))
     return out
 
 
 def read_choices(cells: Cells, rows: list[Row]) -> dict[str, list[Choice]]:
-    C = ChoiceSheet
+    S = ChoiceSheet
     out: dict[str, list[Choice]] = {}
-    for row in rows:
-        get = cells.of(row)
-        out.setdefault(get(C.list_name), []).append(Choice(get(C.value), get(C.rank)))
+    for get in cells.each(rows):
+        out.setdefault(get(S.list_name), []).append(Choice(get(S.value), get(S.rank)))
     return out
