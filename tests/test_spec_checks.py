@@ -133,6 +133,19 @@ def test_parameter_missing_for_the_year_is_reported_once(tb, tmp_path):
 
 # -- the declaration ------------------------------------------------------------------------------
 
+def test_missing_sheets_and_columns_in_declaration_order(tb, tmp_path):
+    """Sheets in SHEETS order, columns in header order; an indicator without a rule is still named."""
+    tb.delete_column("指标", "达标规则")
+    tb.delete_column("指标", "牵头单位")
+    tb.delete_sheet("选项")
+    with pytest.raises(TaskTableError) as caught:
+        load_task_table(tb.save(tmp_path / "edited.xlsx"))
+    assert [(f.code, f.sheet, f.cell, f.field) for f in caught.value.report] == [
+        ("table-missing-column", "指标", None, "牵头单位"), ("table-missing-column", "指标", None, "达标规则"),
+        ("table-missing-sheet", "选项", None, None),
+        ("table-missing-value", "指标", "第2行", "达标规则"), ("table-missing-value", "指标", "第3行", "达标规则")]
+
+
 def test_the_bundled_table_has_every_declared_column():
     tb = TableBuilder()
     for sheet in SHEETS:

@@ -1,7 +1,7 @@
 """Model objects from the rows of each sheet.
 
-Each reader reads a row's cells in the order of the original loader, so that the problems of a
-row are reported in the same order (a code first, then the columns its object is made of).
+Each reader reads a row's cells in one fixed order (its code first, then what its object is made
+of), which is the order the row's problems are reported in.
 """
 
 from __future__ import annotations
