@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Generic, Iterable, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, TypeVar
 
 from ..formula import Formula, FormulaSyntaxError, parse
 from .names import is_formula_name
@@ -69,6 +69,8 @@ class Raw(Field[object]):
 
 @dataclass(frozen=True)
 class Number(Field["float | None"]):
+    """A number, blank for none."""
+
     def read(self, cells: Cells, row: Row) -> float | None:
         return _number(cells, row, self)
 
@@ -172,7 +174,7 @@ class Code(Text):
 
 
 @dataclass(frozen=True, kw_only=True)
-class OneOf(Field[T], Generic[T]):
+class OneOf(Field[T]):
     """One of the words of ``values`` (blank reads as ``blank``), read as what it stands for;
     another word is reported with ``detail`` and read as ``fallback``."""
     values: Mapping[str, T]
