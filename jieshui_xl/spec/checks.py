@@ -1,0 +1,131 @@
+"""Cross-checks: what no single cell shows.  Each check takes the table as read, the rows it was
+read from (for the cell to point at) and the problem collector; :data:`CHECKS` runs them in order.
+
+A check that depends on a missing sheet is skipped (the missing sheet is the one problem), and a
+formula is not blamed for a parameter already reported missing for the year.  Problems within one
+cell (a bad number, an unknown unit, a duplicate code) are the cells' kinds' (:mod:`.cells`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..formula import Formula
+from .model import TASK_STATUS_LIST, YESNO_LIST, TaskTable
+from .names import ROW_NAME, iter_defined_names
+from .problems import Problems
+from .rows import Field, Row, Rows
+from .sheets import CalcSheet, CheckSheet, ChoiceSheet, ColumnSheet, IndicatorSheet, ItemSheet, ParamSheet, TaskSheet
+
+CrossCheck = Callable[[TaskTable, Rows, Problems], None]
+
+NAME_SHEETS = tuple(s.title for s in (ParamSheet, ItemSheet, ColumnSheet, CalcSheet, IndicatorSheet, CheckSheet))
+
+
+def formula_names(table: TaskTable) -> set[str]:
+    """Every name a formula may use: defined names and the checks' codes."""
+    return set(iter_defined_names(table)) | {c.code for c in table.checks}
+
+
+def _unknown_names(problems: Problems, f: Formula | None, names: set[str], row: Row,
+                   col: Field[Any]) -> None:
+    """Each name of ``f`` that is not one of ``names``."""
+    if f is None or not problems.have_sheets(*NAME_SHEETS):
+        return
+    for name in sorted(f.names - names - problems.missing_params):
+        problems.add("table-unknown-name", value=name, **row.loc(col))
+
+
+def _unknown_indicator(problems: Problems, code: str, table: TaskTable, row: Row, col: Field[Any]) -> None:
+    if code and code not in {i.code for i in table.indicators}:
+        problems.add("table-bad-value", value=code, detail="没有这个指标代码", **row.loc(col))
+
+
+def indicator_formulas(table: TaskTable, rows: Rows, problems: Problems) -> None:
+    """An indicator's formulas use defined names; its table is in 表格列, and its row formulas may
+    also use that table's columns (and the row rule the row's value)."""
+    S = IndicatorSheet
+    names = formula_names(table)
+    for row, ind in zip(rows[S.title], table.indicators):
+        for col, f in ((S.target, ind.target), (S.formula, ind.formula), (S.rule, ind.rule), (S.note, ind.note)):
+            _unknown_names(problems, f, names, row, col)
+        if not ind.table:
+            continue
+        if ind.table not in table.tables:
+            problems.add("table-bad-value", value=ind.table, detail=f"“{ColumnSheet.title}”工作表中没有这个表格",
+                         **row.loc(S.table))
+            continue
+        cols = {c.code for c in table.tables[ind.table].columns}
+        _unknown_names(problems, ind.row_formula, names | cols, row, S.row_formula)
+        _unknown_names(problems, ind.row_rule, names | cols | {ROW_NAME}, row, S.row_rule)
+
+
+def calc_formulas(table: TaskTable, rows: Rows, problems: Problems) -> None:
+    """A calc's formula uses defined names, and its 所属指标 is an indicator."""
+    names = formula_names(table)
+    for row in rows[CalcSheet.title]:
+        calc = table.calcs.get(row.text(CalcSheet.code))
+        if calc is not None:
+            _unknown_names(problems, calc.formula, names, row, CalcSheet.formula)
+            _unknown_indicator(problems, calc.indicator, table, row, CalcSheet.indicator)
+
+
+def check_rules(table: TaskTable, rows: Rows, problems: Problems) -> None:
+    """A check's rule uses defined names (a rule that did not parse was reported, and has no check)."""
+    names = formula_names(table)
+    checks = {c.code: c for c in table.checks}
+    for row in rows[CheckSheet.title]:
+        if row.text(CheckSheet.code) in checks:
+            _unknown_names(problems, checks[row.text(CheckSheet.code)].rule, names, row, CheckSheet.rule)
+
+
+def task_indicators(table: TaskTable, rows: Rows, problems: Problems) -> None:
+    """A task's 关联指标 is an indicator."""
+    for row, task in zip(rows[TaskSheet.title], table.tasks):
+        _unknown_indicator(problems, task.indicator, table, row, TaskSheet.indicator)
+
+
+def choice_lists(table: TaskTable, rows: Rows, problems: Problems) -> None:
+    """The 选项 sheet has the lists the workbooks need."""
+    for name in (YESNO_LIST, TASK_STATUS_LIST):
+        if name not in table.choices and problems.have_sheets(ChoiceSheet.title):
+            problems.add("table-missing-value", sheet=ChoiceSheet.title, field=f"列表“{name}”")
+
+
+def no_cycles(table: TaskTable, rows: Rows, problems: Problems) -> None:
+    """No calc or indicator value depends on itself, through any chain of formulas."""
+    state: dict[str, int] = {}          # 1: being visited, 2: done
+    where = _formula_cells(table, rows)
+
+    def visit(name: str, path: list[str]) -> None:
+        f = table.definition(name)
+        if f is None or state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycle = path[path.index(name):] if name in path else path
+            steps = [f"{n}（“{where[n]['sheet']}”{where[n]['cell']}）" if n in where else n for n in cycle]
+            problems.add("table-cycle", detail=" → ".join(steps + [name]), **where.get(cycle[-1] if cycle else name, {}))
+            return
+        state[name] = 1
+        for dep in sorted(f.names):
+            visit(dep, path + [name])
+        state[name] = 2
+
+    for name in list(table.calcs) + [i.value_name for i in table.indicators]:
+        visit(name, [])
+
+
+def _formula_cells(table: TaskTable, rows: Rows) -> dict[str, dict[str, str]]:
+    """Where each computed name's formula is (sheet, cell, column), for messages."""
+    where = {}
+    for row in rows[CalcSheet.title]:
+        where[row.text(CalcSheet.code)] = row.loc(CalcSheet.formula)
+    for row, ind in zip(rows[IndicatorSheet.title], table.indicators):
+        where[ind.value_name] = row.loc(IndicatorSheet.formula)
+        where[ind.target_name] = row.loc(IndicatorSheet.target)
+    for row in rows[CheckSheet.title]:
+        where[row.text(CheckSheet.code)] = row.loc(CheckSheet.rule)
+    return where
+
+
+CHECKS: list[CrossCheck] = [indicator_formulas, calc_formulas, check_rules, task_indicators, choice_lists, no_cycles]
