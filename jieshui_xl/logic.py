@@ -92,7 +92,7 @@ def logic(table: TaskTable) -> Logic:
         missing = _missing_condition(_required(table, [chk.rule]))
         formulas[chk.code] = parse(f"IF({missing},TRUE,IFERROR(AND({chk.rule.text}),FALSE))")
     for calc in table.calcs.values():
-        formulas[calc.code] = parse(f'IFERROR({calc.formula.text},"")')
+        formulas[calc.code] = _guarded(calc.formula, "FALSE")
     for ind in table.indicators:
         if ind.table:
             tables[ind.code] = tl = row_logic(table, ind)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import make_collection
-from jieshui_xl import spec
 from jieshui_xl.score import compute
 from jieshui_xl.findings import JieshuiError, TaskTableError
 from jieshui_xl.scorecard import write_scorecard
 from jieshui_xl.spec import excel_accepts_name, load_task_table
+from jieshui_xl.spec import names as spec_names
 from jieshui_xl.template import validation, write_templates
 from jieshui_xl.xlsx import Workbook
 from table_builder import TableBuilder
@@ -73,7 +73,7 @@ def test_cell_refused_by_xlsxwriter_raises_naming_sheet_and_cell(tmp_path):
 def test_scorecard_with_a_name_excel_refuses_is_not_written(tmp_path, monkeypatch):
     """Forced: the load check let through, XlsxWriter refuses the parameter name ``r``."""
     path, _ = _table_with_parameters(tmp_path, ["r"])
-    monkeypatch.setattr(spec, "excel_accepts_name", lambda name: True)
+    monkeypatch.setattr(spec_names, "excel_accepts_name", lambda name: True)
     table = load_task_table(path)
     assert "r" in table.parameter_names()
     collection = make_collection(table)

@@ -116,9 +116,9 @@ def _calcs(ctx: Context, ws, pager: Pager, row: int) -> int:
                   ["代码", "名称", "公式", "代入数值", "结果", "单位", "所属指标", "", "", "说明"])
     for calc in ctx.table.calcs.values():
         shown = substituted(calc.formula, ctx.value)
-        row = _place(ws, pager, row, [(calc.code, 0), (calc.label, 1), (calc.formula.text, 2), (shown, 3),
+        row = _place(ws, pager, row, [(calc.code, 0), (calc.label, 1), (_text(calc.formula), 2), (shown, 3),
                                       (calc.unit, 5)], calc.note)
-        _lead(ws, st, row, calc.code, calc.label, calc.formula.text, shown)
+        _lead(ws, st, row, calc.code, calc.label, _text(calc.formula), shown)
         ctx.formula(ws, row, 4, lg.formulas[calc.code], st.number(4), ctx.value(calc.code))
         ctx.define(calc.code, SHEET, row, 4)
         ws.write_string(row, 5, calc.unit, st.text_center)
@@ -226,6 +226,10 @@ def _row_texts(ctx: Context, ind, tbl, rr) -> dict[str, str]:
         rule += "\n→ " + substituted(ind.row_rule, row_values)
     return {"content": content, "formula": ind.row_formula.text if ind.row_formula else "",
             "shown": substituted(ind.row_formula, row_values) if rr and rr.filled else "", "rule": rule}
+
+
+def _text(formula) -> str:
+    return formula.text if formula is not None else ""
 
 
 def _col(col: int) -> str:

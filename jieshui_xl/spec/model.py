@@ -92,7 +92,7 @@ class Calc:
     label: str
     indicator: str
     unit: str
-    formula: Formula
+    formula: Formula | None     # None only in a table the loader refuses (blank, or did not parse)
     note: str
 
 

@@ -1,16 +1,13 @@
 """The rules a code of the task table must follow to be a name in Excel formulas, and the names
 a table defines.
 
-:func:`excel_accepts_name` is the one rule; it is exported as ``jieshui_xl.spec.excel_accepts_name``
-and the other rules look it up there at call time, so that replacing it on the package (as a test
-does, to force a name Excel refuses through the load) replaces it everywhere at once.
+:func:`excel_accepts_name` is the one rule; the others build on it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from .. import spec as _package
 from ..formula import NAME_PATTERN, looks_like_cell_reference
 
 if TYPE_CHECKING:
@@ -28,8 +25,9 @@ def excel_accepts_name(name: str) -> bool:
 
 
 def accepted(name: str) -> bool:
-    """:func:`excel_accepts_name`, as the package holds it now (a parameter's code)."""
-    return _package.excel_accepts_name(name)
+    """Whether a parameter's code can be a name (:func:`excel_accepts_name`, looked up at call time
+    so a test can replace the rule in this module)."""
+    return excel_accepts_name(name)
 
 
 def is_formula_name(name: str) -> bool:

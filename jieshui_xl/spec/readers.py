@@ -7,9 +7,8 @@ of), which is the order the row's problems are reported in.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from ..formula import Formula
 from .cells import NAMES, Cells, RowCells, Text
 from .model import Calc, Check, Choice, Column, Indicator, Item, Table, Task, TaskTable, Unit
 from .names import is_formula_name
@@ -108,9 +107,8 @@ def read_calcs(cells: Cells, rows: list[Row]) -> dict[str, Calc]:
         f = get(S.formula)
         if f is None and get.row.text(S.formula) == "":
             cells.bad("table-missing-value", get.row, S.formula)
-        # f is None only where a problem was reported (blank, or did not parse): such a table is refused
         out[code] = Calc(code=code, label=get(S.label), indicator=get(S.indicator), unit=get(S.unit),
-                         formula=cast(Formula, f), note=get(S.note))
+                         formula=f, note=get(S.note))
     return out
 
 
