@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .returns import CitySplit, Progress, collect_by_city
-from .score import Result
 from .data import Collection
 from .findings import Finding, JieshuiError, finding
 from .outputs import write_json
 from .paths import inside, refuse_outputs_over_inputs, safe_name
+from .returns import CitySplit, Progress, collect_by_city
 from .round import RoundOutput, run_round
+from .score import Result
 from .spec import TaskTable, load_task_table
 
 __all__ = ["CityRound", "ByCity", "consolidate_by_city", "consolidate_city", "overview_json", "overview_name",

@@ -91,14 +91,9 @@ def _collect(folder, task_table, year):
 
 
 def _progress():
-    """A one-line progress display on a terminal (stderr); nothing when output is redirected."""
-    if not sys.stderr.isatty():
-        return None
+    from .console import progress
 
-    def show(done: int, total: int, name: str) -> None:
-        click.echo(f"\r正在读取 {done}/{total}：{name[:40]:<40}", err=True, nl=done == total)
-
-    return show
+    return progress()
 
 
 @main.command()

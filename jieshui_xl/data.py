@@ -11,8 +11,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from .findings import Report
-from .labels import (ACCEPTED, UNIT_MISSING, UNIT_REJECTED,
-                     UNIT_RETURNED)
+from .labels import ACCEPTED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
 
 __all__ = ["CellValue", "Collection", "Submission", "TaskAnswer"]
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .returns import identify_file
 from .fill import fill_workbook
 from .libreoffice import available as libreoffice_available
+from .returns import identify_file
 from .spec import TaskTable, load_task_table
 
 __all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows", "simulate_returns"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .labels import PASS, STATUS_LABELS
 from .findings import JieshuiError
+from .labels import PASS, STATUS_LABELS
 from .outputs import atomic_path
 from .textwidth import text_width
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import __version__
-from .labels import STATUS_COLOURS, STATUS_LABELS, VERDICTS
 from .findings import SEVERITY_LABELS
-from .xlsx import print_setup
+from .labels import STATUS_COLOURS, STATUS_LABELS, VERDICTS
 from .scorecard.styles import DEFAULT_FORMAT, Styles, report_workbook, row_height
+from .xlsx import print_setup
 
 __all__ = ["write_overview", "SUMMARY_SHEET", "FILES_SHEET", "FINDINGS_SHEET"]
 

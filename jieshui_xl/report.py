@@ -12,10 +12,10 @@ import math
 from typing import Any
 
 from . import __version__
-from .score import IndicatorResult, Result
-from .labels import STATUS_LABELS
 from .data import Collection
 from .formula import ExcelError
+from .labels import STATUS_LABELS
+from .score import IndicatorResult, Result
 from .spec import TaskTable
 
 __all__ = ["scorecard_json", "SCHEMA_VERSION"]

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .score import Result, compute
 from .data import Collection
 from .findings import ERROR, severity_counts
 from .history import HistoryError, record, series
@@ -25,6 +24,7 @@ from .labels import PASS, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
 from .outputs import write_json
 from .prevyear import PrevYear, apply_prefill, load_prev
 from .report import scorecard_json
+from .score import Result, compute
 from .scorecard import write_scorecard
 from .spec import TaskTable
 from .status import STATUS_TEXT, UNREADABLE_TEXT, unit_entry

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from .data import Collection, Submission
-from .labels import REJECTED
-from .labels import UNIT_STATUS_LABELS
+from .labels import REJECTED, UNIT_STATUS_LABELS
 from .spec import TaskTable
 
 __all__ = ["STATUS_TEXT", "UNREADABLE_TEXT", "status_json", "unit_entry", "unit_label"]

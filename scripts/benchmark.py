@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jieshui_xl.bycity import table_for_city  # noqa: E402
-from jieshui_xl.returns import collect  # noqa: E402
 from jieshui_xl.demo import simulate_returns  # noqa: E402
+from jieshui_xl.returns import collect  # noqa: E402
 from jieshui_xl.spec import load_task_table  # noqa: E402
 from jieshui_xl.template import write_templates  # noqa: E402
 
@@ -139,6 +139,7 @@ def startup() -> tuple[float, float]:
 def templates_vs_xlsxwriter(table, out: Path) -> tuple[float, float, int]:
     """Writing the templates, and bare xlsxwriter writing the same cells (values only)."""
     import xlsxwriter
+
     from jieshui_xl.returns.book import Source
     from jieshui_xl.returns.limits import Limits
     from jieshui_xl.returns.xlsx import read_xlsx

@@ -18,7 +18,6 @@ import codecs
 import configparser
 import datetime as _dt
 import os
-import shutil
 import sys
 import traceback
 from dataclasses import dataclass
@@ -175,34 +174,6 @@ def pause_if_double_clicked() -> None:
             pass
 
 
-class Progress:
-    """One self-overwriting status line on stderr (only used when stderr is a terminal)."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self.shown = False
-
-    def __call__(self, done: int, total: int, filename: str) -> None:
-        width = max(40, shutil.get_terminal_size((80, 20)).columns - 1)
-        head = f"{self.label} {done}/{total}："
-        room = max(8, (width - _display_width(head)))
-        name = filename
-        while _display_width(name) > room:
-            name = "…" + name[2:]
-        line = head + name
-        sys.stderr.write("\r" + line + " " * max(0, width - _display_width(line)))
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-        self.shown = True
-
-
-def _display_width(text: str) -> int:
-    from jieshui_xl.textwidth import text_width
-
-    return text_width(text)
-
-
 def run_main(body, argv=None) -> int:
     """Run ``body(argv)`` with Chinese messages for every way it can end, then pause if double-clicked."""
     setup_console()
@@ -258,9 +229,10 @@ def _has_files(folder: Path) -> bool:
 
 def consolidate(settings: Settings, echo=print) -> int:
     from jieshui_xl import libreoffice
-    from jieshui_xl.returns import collect
+    from jieshui_xl.console import progress
     from jieshui_xl.history import default_path
     from jieshui_xl.printing import print_pdf
+    from jieshui_xl.returns import collect
     from jieshui_xl.round import output_lines, owes_something, run_round, summary_lines
     from jieshui_xl.spec import load_task_table
 
@@ -278,8 +250,7 @@ def consolidate(settings: Settings, echo=print) -> int:
     table = load_task_table(settings.task_table, year=settings.year)
     echo(f"{table.city}{table.year}年度 数据汇总")
     echo(f"回收文件夹：{returns}")
-    progress = Progress("正在读取") if sys.stderr.isatty() else None
-    collection = collect(table, returns, progress=progress)
+    collection = collect(table, returns, progress=progress())
 
     now = _dt.datetime.now()
     out_dir = settings.output_dir

@@ -13,16 +13,15 @@ import subprocess
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
+
 from jieshui_xl.bycity import consolidate_by_city, overview_name, scorecard_name
 from jieshui_xl.cli import main
-from jieshui_xl.returns import collect
-from jieshui_xl.score import compute
-from jieshui_xl.labels import STATUS_LABELS, VERDICTS
 from jieshui_xl.fill import fill_workbook
-from jieshui_xl.returns import identify_file
+from jieshui_xl.labels import STATUS_LABELS, VERDICTS
 from jieshui_xl.overview import FILES_SHEET, FINDINGS_SHEET, SUMMARY_SHEET, write_overview
+from jieshui_xl.returns import collect, identify_file
+from jieshui_xl.score import compute
 from jieshui_xl.spec import load_task_table
 from jieshui_xl.template import write_templates
 

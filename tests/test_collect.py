@@ -10,14 +10,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
-from returns_builder import (ReturnsBuilder, cache_results, cells_of, move_name, save,
-                             to_xlsm)
+from returns_builder import ReturnsBuilder, cache_results, cells_of, move_name, save, to_xlsm
 
+from jieshui_xl.findings import JieshuiError
 from jieshui_xl.returns import collect
 from jieshui_xl.score import compute
-from jieshui_xl.findings import JieshuiError
 
 # Saves after the templates were generated (now) and not in the future: times a reader trusts.
 T0 = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0) - dt.timedelta(hours=6)
@@ -454,9 +452,8 @@ def test_many_extra_cells_are_capped_with_a_count(table, builder, returns):
 
 def test_a_blank_workbook_sent_back_is_rejected_with_a_finding(table, tmp_path):
     """A department that returns the workbook without filling anything: rejected, reminded."""
-    from jieshui_xl.returns import collect
     from jieshui_xl.fill import fill_workbook
-    from jieshui_xl.returns import identify_file
+    from jieshui_xl.returns import collect, identify_file
     from jieshui_xl.template import write_templates
 
     paths = {identify_file(p).unit: p for p in write_templates(table, tmp_path / "t")}

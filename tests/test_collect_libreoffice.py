@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 from returns_builder import ReturnsBuilder
 

@@ -8,13 +8,13 @@ docs/spec_indicators.md §3–§5.
 from __future__ import annotations
 
 import pytest
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
-from jieshui_xl.score import compute
+from table_builder import TableBuilder
+
 from jieshui_xl.data import TaskAnswer
 from jieshui_xl.findings import TaskTableError
+from jieshui_xl.score import compute
 from jieshui_xl.spec import load_task_table
-from table_builder import TableBuilder
 
 
 def run(table, rows=SAMPLE_I15_ROWS, **changes):

@@ -4,16 +4,16 @@ whose formulas would show #NAME? is never written."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import make_collection
-from jieshui_xl.score import compute
+from table_builder import TableBuilder
+
 from jieshui_xl.findings import JieshuiError, TaskTableError
+from jieshui_xl.score import compute
 from jieshui_xl.scorecard import write_scorecard
 from jieshui_xl.spec import excel_accepts_name, load_task_table
 from jieshui_xl.spec import names as spec_names
 from jieshui_xl.template import validation, write_templates
 from jieshui_xl.xlsx import Workbook
-from table_builder import TableBuilder
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")   # XlsxWriter says why it refuses
 

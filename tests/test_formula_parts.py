@@ -13,7 +13,6 @@ from jieshui_xl.formula.parse import Binary, Call, Constant, Name, Percent, Pref
 from jieshui_xl.formula.render import render
 from jieshui_xl.formula.values import compare, format_number, to_bool, to_number, to_text
 
-
 # -- parse -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, tree", [

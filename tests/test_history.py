@@ -15,8 +15,6 @@ import openpyxl
 import pytest
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 
-from jieshui_xl.returns import collect
-from jieshui_xl.score import compute
 from jieshui_xl.fill import fill_workbook
 from jieshui_xl.history import (
     SCHEMA_VERSION,
@@ -29,7 +27,9 @@ from jieshui_xl.history import (
 from jieshui_xl.historyview import export_table
 from jieshui_xl.identity import read_identity
 from jieshui_xl.prevyear import load_prev
+from jieshui_xl.returns import collect
 from jieshui_xl.round import run_round
+from jieshui_xl.score import compute
 from jieshui_xl.spec import load_task_table
 from jieshui_xl.template import write_templates
 from jieshui_xl.workbook_names import locate

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
+from returns_builder import save, set_identity
+from test_hostile_outputs import tree_hash
 
+from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX
 from jieshui_xl.returns import collect
 from jieshui_xl.returns.discover import discover
-from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX
-from returns_builder import save, set_identity
-from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
-from test_hostile_outputs import tree_hash
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX links, FIFOs and byte file names")
 

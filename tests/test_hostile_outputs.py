@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
+from returns_builder import ReturnsBuilder
 
 from jieshui_xl.bycity import consolidate_by_city
 from jieshui_xl.cli import main
 from jieshui_xl.findings import JieshuiError
 from jieshui_xl.outputs import STALE_SECONDS, TEMP_PREFIX, atomic_path, write_json
 from jieshui_xl.paths import inside, safe_filename, safe_name
-from returns_builder import ReturnsBuilder
-from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 
 
 def tree_hash(folder: Path) -> dict[str, str]:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st
 
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st  # noqa: E402
-
-from jieshui_xl.returns import collect  # noqa: E402
 from jieshui_xl.fill import fill_workbook  # noqa: E402
+from jieshui_xl.returns import collect  # noqa: E402
 from jieshui_xl.workbook_names import locate  # noqa: E402
 
 UNIT = "区城市管理局"

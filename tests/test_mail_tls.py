@@ -15,13 +15,21 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
+from test_mail import (
+    ADDRESSES,
+    _free_port,
+    _Handler,
+    _parse,
+    _received,
+    _unit_of,
+    password_checker,
+    table_with_addresses,
+    write_unit_workbooks,
+)
 
 from jieshui_xl.cli import main
 from jieshui_xl.mail import CAFILE_ENV, PASSWORD_ENV, eml_filename
 from jieshui_xl.spec import load_task_table
-from test_mail import (ADDRESSES, _free_port, _Handler, _parse, _received, _unit_of, password_checker,
-                       table_with_addresses,
-                       write_unit_workbooks)
 
 OPENSSL = shutil.which("openssl")
 pytestmark = pytest.mark.skipif(OPENSSL is None, reason="the openssl command is needed to make test certificates")

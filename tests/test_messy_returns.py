@@ -4,19 +4,17 @@ is a value typed into a real collection workbook, or parsed directly when only t
 
 from __future__ import annotations
 
+import json
 import re
 
-import json
-
 import pytest
-
 from click.testing import CliRunner
+from test_values import ITEMS, _pick
 
 from jieshui_xl.cli import main
+from jieshui_xl.findings import CATALOGUE
 from jieshui_xl.returns import collect
 from jieshui_xl.returns.values import Typed, parse_item
-from jieshui_xl.findings import CATALOGUE
-from test_values import ITEMS, _pick
 
 G = "General"
 

@@ -5,11 +5,11 @@ scorecard, the overview and the console
 from __future__ import annotations
 
 import openpyxl
-
 from conftest import SAMPLE_I15_ROWS, make_collection
+
 from jieshui_xl import labels
-from jieshui_xl.score import compute
 from jieshui_xl.overview import write_overview
+from jieshui_xl.score import compute
 from jieshui_xl.scorecard import write_scorecard
 from jieshui_xl.template import write_templates
 

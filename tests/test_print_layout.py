@@ -8,8 +8,8 @@ import datetime
 
 import openpyxl
 import pytest
-
 from conftest import SAMPLE_I15_ROWS, make_collection
+
 from jieshui_xl.score import compute
 from jieshui_xl.scorecard import calc_sheet, submissions_sheet, write_scorecard
 from jieshui_xl.scorecard.styles import NOTE_SIZE, row_height

@@ -65,10 +65,10 @@ def test_a4_landscape_workbook(tmp_path):
 
 @pytest.mark.libreoffice
 def test_real_scorecard_prints_landscape_one_page_wide(tmp_path, table):
-    from jieshui_xl.scorecard import write_scorecard
     from conftest import SAMPLE_I15_ROWS, make_collection
 
     from jieshui_xl.score import compute
+    from jieshui_xl.scorecard import write_scorecard
 
     collection = make_collection(table, rows=SAMPLE_I15_ROWS)
     result = compute(table, collection)

@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 from returns_builder import ReturnsBuilder
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import SAMPLE_VALUES
 from returns_builder import ReturnsBuilder
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
-from jieshui_xl.score import compute
-from jieshui_xl.labels import STATUS_LABELS
+
 from jieshui_xl.data import Submission
+from jieshui_xl.labels import STATUS_LABELS
 from jieshui_xl.report import scorecard_json
+from jieshui_xl.score import compute
 
 STATUSES = {"pass", "fail", "missing", "invalid"}
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from jieshui_xl.cli import main
-from jieshui_xl.returns import identify_file
-from jieshui_xl.libreoffice import soffice_path
-from jieshui_xl.template import write_templates
 from test_compute import EXPECTED
 from test_round_e2e import _entries
+
+from jieshui_xl.cli import main
+from jieshui_xl.libreoffice import soffice_path
+from jieshui_xl.returns import identify_file
+from jieshui_xl.template import write_templates
 
 pytestmark = pytest.mark.libreoffice
 UNO_PYTHON = "/usr/bin/python3"

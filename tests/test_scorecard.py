@@ -8,16 +8,16 @@ import re
 
 import openpyxl
 import pytest
-from openpyxl.formula import Tokenizer
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
 from helpers_template import named
-from jieshui_xl.score import compute
-from jieshui_xl.labels import STATUS_LABELS, VERDICTS
-from jieshui_xl.logic import logic
+from openpyxl.formula import Tokenizer
+
 from jieshui_xl.data import CellValue, Submission, TaskAnswer
 from jieshui_xl.findings import SEVERITY_LABELS
 from jieshui_xl.formula import NAME_PATTERN, looks_like_cell_reference
+from jieshui_xl.labels import STATUS_LABELS, VERDICTS
+from jieshui_xl.logic import logic
+from jieshui_xl.score import compute
 from jieshui_xl.scorecard import SHEETS, score_sheet, write_scorecard
 
 EXPECTED_SHEETS = ["评分表", "基础管理", "汇总数据", "计算过程", "问题清单", "报送情况", "达标对比图", "历年趋势"]

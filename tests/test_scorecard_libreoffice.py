@@ -13,14 +13,15 @@ import subprocess
 
 import openpyxl
 import pytest
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
 from helpers_template import named
-from jieshui_xl.score import compute
+
 from jieshui_xl.labels import STATUS_LABELS
 from jieshui_xl.libreoffice import convert
 from jieshui_xl.report import scorecard_json
-from jieshui_xl.scorecard import context as scorecard_context, write_scorecard
+from jieshui_xl.score import compute
+from jieshui_xl.scorecard import context as scorecard_context
+from jieshui_xl.scorecard import write_scorecard
 from jieshui_xl.spec import load_task_table
 
 pytestmark = pytest.mark.libreoffice

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from table_builder import SMALL_TABLE, literal_table
 
+from jieshui_xl.fill import fill_workbook
 from jieshui_xl.returns import collect
 from jieshui_xl.score import compute
-from jieshui_xl.fill import fill_workbook
 from jieshui_xl.spec import load_task_table
 from jieshui_xl.template import write_templates
 

@@ -4,12 +4,12 @@ the small literal table of tests/table_builder.py with one edit: the finding, it
 from __future__ import annotations
 
 import pytest
+from table_builder import SMALL_TABLE, TableBuilder, literal_table
 
 from jieshui_xl.findings import TaskTableError
 from jieshui_xl.spec import load_task_table
 from jieshui_xl.spec.checks import CHECKS
 from jieshui_xl.spec.sheets import SHEETS
-from table_builder import SMALL_TABLE, TableBuilder, literal_table
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
 from returns_builder import ReturnsBuilder
 
 from jieshui_xl.cli import main
-from jieshui_xl.returns import collect
 from jieshui_xl.data import Collection, Submission
+from jieshui_xl.returns import collect
 from jieshui_xl.status import status_json
 
 

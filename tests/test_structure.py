@@ -21,7 +21,7 @@ DESIGN = PACKAGE.parent / "docs" / "DESIGN.md"
 
 LAYERS = [
     # base: no pipeline knowledge
-    {"", "findings", "labels", "display", "textwidth", "paths", "outputs", "xlsx", "workbook_names",
+    {"", "findings", "labels", "display", "textwidth", "console", "paths", "outputs", "xlsx", "workbook_names",
      "identity", "libreoffice", "formula", "eml"},
     {"spec"},                                   # the task table
     {"logic", "data", "history", "prevyear"},   # what the table implies; the collected round; the store

@@ -11,13 +11,13 @@ import re
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLE_I15_ROWS, make_collection
-from jieshui_xl.cli import main
-from jieshui_xl.score import compute
-from jieshui_xl.findings import TaskTableError
-from jieshui_xl.spec import load_task_table
 from table_builder import TableBuilder
+
+from jieshui_xl.cli import main
+from jieshui_xl.findings import TaskTableError
+from jieshui_xl.score import compute
+from jieshui_xl.spec import load_task_table
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

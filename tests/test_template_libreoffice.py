@@ -7,11 +7,11 @@ import math
 
 import openpyxl
 import pytest
-
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
 from helpers_template import cell_of, fill, workbook_path
-from jieshui_xl.score import compute
+
 from jieshui_xl.libreoffice import convert
+from jieshui_xl.score import compute
 from jieshui_xl.template import write_templates
 
 pytestmark = pytest.mark.libreoffice

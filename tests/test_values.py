@@ -7,9 +7,8 @@ import datetime as dt
 
 import pytest
 
-from jieshui_xl.returns.values import (Typed, is_percent_format, parse_choice, parse_item, parse_text,
-                                       same_unit)
 from jieshui_xl.findings import CATALOGUE
+from jieshui_xl.returns.values import Typed, is_percent_format, parse_choice, parse_item, parse_text, same_unit
 
 
 def _pick(table, **want):

@@ -16,8 +16,8 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Iterable
 
-from ..labels import UNIT_MISSING, UNIT_REJECTED
 from ..findings import Finding, JieshuiError
+from ..labels import UNIT_MISSING, UNIT_REJECTED
 from ..outputs import write_bytes
 
 __all__ = ["Reminder", "build_message", "eml_filename", "write_eml", "valid_address", "MISSING", "REJECTED"]

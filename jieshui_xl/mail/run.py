@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..labels import REJECTED as FILE_REJECTED
 from ..findings import ERROR, JieshuiError
-from .compose import MISSING, REJECTED, Reminder, _addresses, _param, build_message, eml_filename, valid_address, \
-    write_eml
+from ..labels import REJECTED as FILE_REJECTED
+from .compose import MISSING, REJECTED, Reminder, _addresses, _param, build_message, eml_filename, valid_address, write_eml
 from .smtp import PASSWORD_ENV, group_by_reason, send_messages, tls_context
 
 __all__ = ["MailResult", "find_workbooks", "reminders_for", "run_mail"]
@@ -35,9 +34,9 @@ class MailResult:
 def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None) -> dict[str, Path]:
     """The collection workbook of each unit in ``templates_dir`` (by identity, not file name), decided
     as consolidation decides it: a file that consolidation would refuse is never mailed."""
+    from ..findings import finding
     from ..returns import identify_file
     from ..returns.identify import problems
-    from ..findings import finding
 
     found: dict[str, tuple[str, Path]] = {}
     ignored = [] if ignored is None else ignored

@@ -27,12 +27,24 @@ from ..findings import ERROR, Finding, JieshuiError, Report
 from ..identity import Identity
 from ..spec import TaskTable
 from .book import Book
-from .discover import SKIPPED as SKIPPED_CODE, Found, discover
+from .discover import SKIPPED as SKIPPED_CODE
+from .discover import Found, discover
 from .identify import check_city, problems
 from .layout import check_extra_content, check_protection
 from .limits import Limits
-from .load import OLE_MAGIC, WORKBOOK_SUFFIXES, ZIP_MAGIC, FileTooLarge, NotRegular, Source, file_mtime, \
-    open_book, read_file, salvage_identity, sniff
+from .load import (
+    OLE_MAGIC,
+    WORKBOOK_SUFFIXES,
+    ZIP_MAGIC,
+    FileTooLarge,
+    NotRegular,
+    Source,
+    file_mtime,
+    open_book,
+    read_file,
+    salvage_identity,
+    sniff,
+)
 from .merge import DUPLICATE, REJECTED, SKIPPED, Outcome, merge
 from .read import read_returned
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import errno
+import io
 import os
 import stat
-import io
 import zipfile
 from pathlib import Path
 

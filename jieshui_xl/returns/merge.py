@@ -6,8 +6,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from ..data import Collection, Submission
-from ..labels import ACCEPTED, DUPLICATE, REJECTED, SKIPPED, SUPERSEDED
 from ..findings import ERROR, WARNING, Report
+from ..labels import ACCEPTED, DUPLICATE, REJECTED, SKIPPED, SUPERSEDED
 from .read import Returned
 
 __all__ = ["Outcome", "merge", "ACCEPTED", "SUPERSEDED", "DUPLICATE", "REJECTED", "SKIPPED"]

@@ -195,6 +195,7 @@ def _meta(container: Container):
     if member is None:
         return props, modified
     from lxml import etree
+
     from .xlsx import xml_parser
     root = etree.fromstring(container.read(member), xml_parser())
     for el in root.iter():

@@ -9,7 +9,6 @@ The file is already bounded in size; ``ragged_rows`` keeps xlrd from padding row
 
 from __future__ import annotations
 
-
 from ..workbook_names import column_letter
 from .book import VISIBLE, Book, Cell, Sheet, Source
 from .container import Deadline

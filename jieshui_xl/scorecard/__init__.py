@@ -11,11 +11,10 @@ import datetime as _dt
 from pathlib import Path
 
 from .. import __version__
-from ..score import Result
 from ..data import Collection
+from ..score import Result
 from ..spec import TaskTable
-from . import (calc_sheet, chart_sheet, data_sheet, findings_sheet, score_sheet, submissions_sheet, tasks_sheet,
-               trend_sheet)
+from . import calc_sheet, chart_sheet, data_sheet, findings_sheet, score_sheet, submissions_sheet, tasks_sheet, trend_sheet
 from .context import Context
 from .styles import Styles, report_workbook
 

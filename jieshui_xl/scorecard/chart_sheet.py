@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-
 from ..labels import PASS
 from ..spec import Indicator
 from ..xlsx import print_setup

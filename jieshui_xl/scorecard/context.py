@@ -14,11 +14,11 @@ from typing import Callable
 from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..score import Result
-from ..logic import Logic
 from ..data import Collection
 from ..findings import JieshuiError
 from ..formula import ExcelError, Formula
+from ..logic import Logic
+from ..score import Result
 from ..spec import TaskTable
 from .styles import Styles, row_height
 

@@ -10,8 +10,19 @@ import contextlib
 from pathlib import Path
 from typing import Iterator
 
-from ..labels import (BAD, GOOD, INFO, ODD, SEVERITY_COLOURS, STATUS_COLOURS, STATUS_LABELS, UNIT_STATUS_COLOURS,
-                      UNIT_STATUS_LABELS, VETO, WARN)
+from ..labels import (
+    BAD,
+    GOOD,
+    INFO,
+    ODD,
+    SEVERITY_COLOURS,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    UNIT_STATUS_COLOURS,
+    UNIT_STATUS_LABELS,
+    VETO,
+    WARN,
+)
 from ..outputs import atomic_path
 from ..textwidth import text_width, wrapped_lines
 from ..xlsx import Workbook

@@ -17,8 +17,22 @@ from pathlib import Path
 
 from ..findings import TaskTableError
 from .checks import CHECKS
-from .model import (ITEM_TYPES, TASK_STATUS_LIST, VETO_KIND, YESNO_LIST, Calc, Check, Choice, Column, Indicator,
-                    Item, Table, Task, TaskTable, Unit)
+from .model import (
+    ITEM_TYPES,
+    TASK_STATUS_LIST,
+    VETO_KIND,
+    YESNO_LIST,
+    Calc,
+    Check,
+    Choice,
+    Column,
+    Indicator,
+    Item,
+    Table,
+    Task,
+    TaskTable,
+    Unit,
+)
 from .names import ROW_NAME, excel_accepts_name, iter_defined_names
 from .problems import Problems
 from .readers import read_task_table

@@ -15,9 +15,25 @@ from .names import is_formula_name
 from .params import read_params
 from .problems import Problems
 from .rows import Row, Rows
-from .sheets import (HINT, ITEM_TYPE, LOWER, LOWER_INCLUSIVE, REPORTER, REQUIRED, UNIT, UPPER, CalcSheet,
-                     CheckSheet, ChoiceSheet, ColumnSheet, IndicatorSheet, ItemSheet, ParamSheet, TaskSheet,
-                     UnitSheet)
+from .sheets import (
+    HINT,
+    ITEM_TYPE,
+    LOWER,
+    LOWER_INCLUSIVE,
+    REPORTER,
+    REQUIRED,
+    UNIT,
+    UPPER,
+    CalcSheet,
+    CheckSheet,
+    ChoiceSheet,
+    ColumnSheet,
+    IndicatorSheet,
+    ItemSheet,
+    ParamSheet,
+    TaskSheet,
+    UnitSheet,
+)
 
 
 def read_task_table(path: Path, rows: Rows, problems: Problems, year: int | None, city: str | None) -> TaskTable:

@@ -7,8 +7,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..labels import INVALID, PASS, STATUS_LABELS
 from ..spec import Indicator, Item, Table
-from .layout import (COL_CHECK, COL_HINT, COL_INPUT, COL_LABEL, COL_NO, COL_SOURCE, COL_STATUS, COL_UNIT,
-                     COL_VALUE, LAST, Context)
+from .layout import COL_CHECK, COL_HINT, COL_INPUT, COL_LABEL, COL_NO, COL_SOURCE, COL_STATUS, COL_UNIT, COL_VALUE, LAST, Context
 from .plan import REFERENCE, Block, ItemRow
 from .sheet import Sheet
 from .validation import item_rule, prompt_only

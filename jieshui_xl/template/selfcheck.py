@@ -7,9 +7,9 @@ same evaluator that :func:`jieshui_xl.score.compute` uses.
 
 from __future__ import annotations
 
-from ..logic import Logic, evaluator
 from ..data import Collection
 from ..formula import ExcelError
+from ..logic import Logic, evaluator
 from ..spec import Indicator, TaskTable
 
 

@@ -7,7 +7,7 @@ import datetime as _dt
 from ..spec import Task
 from .layout import COL_HINT, COL_INPUT, COL_LABEL, COL_NO, COL_SOURCE, COL_UNIT, LAST, Context
 from .sheet import Sheet
-from .validation import clip, prompt_only, MESSAGE_MAX
+from .validation import MESSAGE_MAX, clip, prompt_only
 
 # checklist columns: 序号 | 任务名称 | 任务内容 (C:E) | 进展状态 | 佐证材料 (G:H) | 备注
 COL_TEXT, COL_TEXT_END = COL_UNIT, COL_HINT

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..logic import Logic
 from ..identity import META_SHEET, Identity, literal_digest
+from ..logic import Logic
 from ..prevyear import prefill_values
 from ..spec import TaskTable
+from ..xlsx import Workbook
 from .datasheet import workbook_title, write_data_sheet
 from .guide import write_guide
 from .layout import Context
@@ -15,7 +16,6 @@ from .plan import plan_for
 from .selfcheck import SelfCheck
 from .sheet import Names
 from .styles import Styles
-from ..xlsx import Workbook
 from .validation import LISTS_SHEET, ListSources
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
