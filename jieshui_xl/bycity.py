@@ -17,14 +17,14 @@ from pathlib import Path
 from . import __version__
 from .data import Collection
 from .findings import Finding, JieshuiError, finding
+from .labels import PASS
 from .outputs import write_json
 from .paths import inside, refuse_outputs_over_inputs, safe_name
 from .returns import CitySplit, Progress, collect_by_city
 from .round import RoundOutput, run_round
-from .score import Result
 from .spec import TaskTable, load_task_table
 
-__all__ = ["CityRound", "ByCity", "consolidate_by_city", "consolidate_city", "overview_json", "overview_name",
+__all__ = ["ByCity", "consolidate_by_city", "consolidate_city", "overview_json", "overview_name",
            "scorecard_name", "table_for_city"]
 
 
@@ -38,21 +38,9 @@ def overview_name(year: int) -> str:
 
 
 @dataclass
-class CityRound:
-    city: str
-    table: TaskTable
-    collection: Collection
-    result: Result
-    scorecard: Path
-    json: Path
-    data: dict                                  # the scorecard JSON
-    round: RoundOutput | None = None
-
-
-@dataclass
 class ByCity:
     year: int
-    cities: list[CityRound]
+    cities: list[RoundOutput]                  # one round per city, in the order found
     findings: list[Finding]
     overview: Path
     overview_json: Path
@@ -86,23 +74,22 @@ def table_for_city(base: TaskTable, city: str) -> TaskTable:
     return dataclasses.replace(base, city=city, params={**base.params, "city": city})
 
 
-def _cleaned_city_findings(rounds: list[CityRound], dirs: dict[str, str]) -> list[Finding]:
+def _cleaned_city_findings(rounds: list[RoundOutput], dirs: dict[str, str]) -> list[Finding]:
     """A city whose recorded name is no safe folder name: each of its files named in a finding."""
-    return [finding("city-name-cleaned", file=s.file, unit=s.unit, value=r.city, folder=dirs[r.city])
-            for r in rounds if dirs[r.city] != r.city for s in r.collection.submissions]
+    return [finding("city-name-cleaned", file=s.file, unit=s.unit, value=r.table.city, folder=dirs[r.table.city])
+            for r in rounds if dirs[r.table.city] != r.table.city for s in r.collection.submissions]
 
 
 def consolidate_city(table: TaskTable, collection: Collection, out_dir: Path, dirname: str,
-                     history: Path | None = None) -> CityRound:
+                     history: Path | None = None) -> RoundOutput:
     """One city's round from its Collection (:func:`jieshui_xl.round.run_round`): its scorecard and JSON
     under out_dir/dirname, recorded in ``history`` when given."""
     scorecard = inside(out_dir, dirname, scorecard_name(table.year, table.city) + ".xlsx")
     json_path = scorecard.with_suffix(".json")
-    out = run_round(table, collection, scorecard, json_path, history=history)
-    return CityRound(table.city, out.table, out.collection, out.result, scorecard, json_path, out.data, out)
+    return run_round(table, collection, scorecard, json_path, history=history)
 
 
-def overview_json(year: int, rounds: list[CityRound], findings: list[Finding], out_dir: Path) -> dict:
+def overview_json(year: int, rounds: list[RoundOutput], findings: list[Finding], out_dir: Path) -> dict:
     """The overview's data (written as JSON, rendered by :func:`jieshui_xl.overview.write_overview`)."""
     first = rounds[0].table
     return {
@@ -117,10 +104,11 @@ def overview_json(year: int, rounds: list[CityRound], findings: list[Finding], o
     }
 
 
-def _city_entry(r: CityRound, out_dir: Path) -> dict:
+def _city_entry(r: RoundOutput, out_dir: Path) -> dict:
     d = r.data
+    assert r.json is not None, "consolidate_city always writes the city's JSON"
     return {
-        "city": r.city,
+        "city": r.table.city,
         "passed": d["passed"],
         "total": d["total"],
         "veto_ok": d["veto_ok"],
@@ -130,19 +118,19 @@ def _city_entry(r: CityRound, out_dir: Path) -> dict:
         "indicators": [{"code": i["code"], "status": i["status"], "value": i["value"]} for i in d["indicators"]],
         "returned": d["returned"],
         "units_total": len(d["units"]),
-        "prev_year": r.round.prev.year if r.round and r.round.prev.record else None,
+        "prev_year": r.prev.year if r.prev.record else None,
         "prev_passed": _prev_passed(r),
         "errors": sum(1 for f in d["findings"] if f["severity"] == "error"),
         "warnings": sum(1 for f in d["findings"] if f["severity"] == "warning"),
     }
 
 
-def _prev_passed(r: CityRound) -> int | None:
+def _prev_passed(r: RoundOutput) -> int | None:
     """Last year's count of 达标 of the city (None without a record)."""
-    record = r.round.prev.record if r.round else None
+    record = r.prev.record
     if record is None:
         return None
-    return sum(1 for _value, status in record.indicators.values() if status == "pass")
+    return sum(1 for _value, status in record.indicators.values() if status == PASS)
 
 
 def consolidate_by_city(folder: str | Path, out_dir: str | Path, task_table=None, year: int | None = None,

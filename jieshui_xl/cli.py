@@ -156,7 +156,7 @@ def _consolidate_by_city(ctx, folder, task_table, year, out_dir, json_file, hist
     done = consolidate_by_city(Path(folder), Path(out_dir), task_table=task_table, year=year,
                                progress=_progress(), history=_store(history))
     for r in done.cities:
-        for line in summary_lines(r.round) + output_lines(r.round):
+        for line in summary_lines(r) + output_lines(r):
             click.echo(line)
     if done.findings:
         click.echo(f"不属于任何区县的文件问题 {len(done.findings)} 条（见汇总表“文件问题”工作表）。")

@@ -315,9 +315,9 @@ def test_overview_gains_last_years_pass_count_from_the_store(done, round_, tmp_p
     record(store, dataclasses.replace(first.table, year=first.table.year - 1), first.collection, first.result)
     again = consolidate_by_city(returns, tmp_path / "out", history=store)
     entries = {c["city"]: c for c in again.data["cities"]}
-    assert entries[first.city]["prev_passed"] == first.result.passed
-    assert entries[first.city]["prev_year"] == first.table.year - 1
-    others = [c for name, c in entries.items() if name != first.city]
+    assert entries[first.table.city]["prev_passed"] == first.result.passed
+    assert entries[first.table.city]["prev_year"] == first.table.year - 1
+    others = [c for name, c in entries.items() if name != first.table.city]
     assert others and all(c["prev_passed"] is None for c in others)
     ws = openpyxl.load_workbook(again.overview).worksheets[0]
     texts = [c.value for row in ws.iter_rows() for c in row]
