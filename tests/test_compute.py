@@ -128,6 +128,15 @@ def test_i03_passes_when_leakage_is_lower(table):
     assert r.status == "pass"
 
 
+@pytest.mark.parametrize("values, code, shown", [
+    (dict(permeable_area_km2=8.1, builtup_area_km2=18), "I01", 45.0),           # 8.1/18*100 = 44.99999999999999
+    (dict(planned_nonres_use_wm3=8.1, nonres_public_use_wm3=9), "I12", 90.0),   # 89.99999999999999
+])
+def test_a_value_exactly_on_target_passes_as_in_a_spreadsheet(table, values, code, shown):
+    r = run(table, **values).by_code(code)
+    assert r.value == shown and r.status == "pass"
+
+
 def test_notes(sample):
     assert sample.by_code("I04").note == "直排口0个；管网空白区0处；黑臭水体0条；水质持续改善：是"
     assert sample.by_code("I07").note == "控制指标6,000.00万m³"       # FIXED() as Excel shows it

@@ -109,3 +109,22 @@ def test_evaluate_returns_errors_as_values():
 ])
 def test_render(tree, text):
     assert render(tree, str.upper) == text
+
+
+# -- precision: 15 significant digits, as spreadsheets compute and compare ---------------------------
+
+@pytest.mark.parametrize("op, left, right, expected", [
+    ("=", 0.1 + 0.2, 0.3, True),
+    (">=", 8.1 / 18 * 100, 45.0, True),          # 44.99999999999999
+    ("<", 8.1 / 18 * 100, 45.0, False),
+    ("<", 44.9999999999, 45.0, True),             # a real difference, 11 digits in
+])
+def test_numbers_compare_to_fifteen_digits(op, left, right, expected):
+    assert compare(op, left, right) is expected
+
+
+def test_a_formula_value_has_fifteen_significant_digits():
+    from jieshui_xl.formula import parse
+
+    assert parse("a/b*100").evaluate({"a": 8.1, "b": 18}) == 45.0
+    assert parse("1/3").evaluate({}) == float("0.333333333333333")

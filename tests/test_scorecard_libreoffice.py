@@ -54,6 +54,10 @@ ROUNDS = {  # name: (collection factory, expected statuses that show the round d
         gdp_intensity_prev=25, wells_closed_count=11), rows=[SAMPLE_I15_ROWS[0], dict(SAMPLE_I15_ROWS[1],
                                                                                       product_quota=10.0)]),
         {"I08": "pass", "I09": "pass", "I17": "pass", "I02": "fail", "I15": "fail"}),
+    # exactly on target in a spreadsheet, 44.99999999999999 and 89.99999999999999 in binary floating point
+    "on_the_target": (lambda t: make_collection(t, values=dict(
+        SAMPLE_VALUES, permeable_area_km2=8.1, builtup_area_km2=18, planned_nonres_use_wm3=8.1,
+        nonres_public_use_wm3=9), rows=SAMPLE_I15_ROWS), {"I01": "pass", "I12": "pass"}),
 }
 
 

@@ -19,6 +19,7 @@ from .errors import ExcelError, FormulaSyntaxError
 from .evaluate import Lookup, evaluate
 from .parse import NAME_PATTERN, Node, looks_like_cell_reference, names_in, parse_tree
 from .render import Rename, render
+from .values import significant
 
 __all__ = ["ExcelError", "Formula", "FormulaSyntaxError", "parse", "NAME_PATTERN", "looks_like_cell_reference"]
 
@@ -34,10 +35,12 @@ class Formula:
     def evaluate(self, resolve: Lookup | Mapping[str, object]) -> object:
         """Value of the formula; names are looked up with ``resolve`` (callable or mapping).
 
-        Returns a number, text, bool, None (blank) or an :class:`ExcelError`.
+        Returns a number (to Excel's 15 significant digits), text, bool, None (blank) or an
+        :class:`ExcelError`.
         """
         lookup = resolve.__getitem__ if isinstance(resolve, Mapping) else resolve
-        return evaluate(self.tree, lookup)
+        value = evaluate(self.tree, lookup)
+        return significant(value) if isinstance(value, float) else value
 
     def render(self, rename: Rename | Mapping[str, str] | None = None) -> str:
         """Excel formula text (without ``=``); each name is replaced by ``rename(name)``

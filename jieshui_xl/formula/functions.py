@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import DIV0, NUM, VALUE, ExcelError, Raised
-from .values import to_bool, to_number, to_text
+from .values import significant, to_bool, to_number, to_text
 
 __all__ = ["Function", "FUNCTIONS", "Thunk", "call"]
 
@@ -102,7 +102,7 @@ def _round_half_away(x: float, digits: int) -> float:
     """Excel ROUND. Excel works with 15 significant digits: 2.675*100 = 267.49999999999997 is 267.5
     (rounds up), while 0.4999999999 stays below one half."""
     factor = 10.0 ** digits
-    scaled = float(f"{abs(x) * factor:.15g}")
+    scaled = significant(abs(x) * factor)
     return math.copysign(math.floor(scaled + 0.5) / factor, x)
 
 

@@ -6,13 +6,14 @@ A value is whatever a name resolves to: a number, text, a bool, None (a blank ce
 
 from __future__ import annotations
 
+import math
 import operator
 from decimal import Decimal
 from typing import Any, Callable, SupportsFloat
 
 from .errors import DIV0, NUM, VALUE, ExcelError, Raised
 
-__all__ = ["to_number", "to_bool", "to_text", "format_number", "compare", "arithmetic", "COMPARISONS"]
+__all__ = ["to_number", "to_bool", "to_text", "format_number", "significant", "compare", "arithmetic", "COMPARISONS"]
 
 
 def _raise_error(value: object) -> None:
@@ -63,6 +64,12 @@ def to_text(value: object) -> str:
     return str(value)
 
 
+def significant(value: float) -> float:
+    """``value`` to Excel's precision, 15 significant digits: 8.1/18*100 = 44.99999999999999 is 45,
+    as a spreadsheet shows it and compares it (0.1+0.2=0.3 is TRUE in Excel and LibreOffice)."""
+    return float(f"{value:.15g}") if math.isfinite(value) else value
+
+
 def format_number(value: float) -> str:
     """A number as text, as Excel converts it (``&``): at most 15 significant digits, no exponent
     for ordinary magnitudes (1/3 -> 0.333333333333333, 0.00001 -> 0.00001, 1E+20)."""
@@ -102,7 +109,7 @@ def _key(value: object) -> float | str:
     if isinstance(value, str):
         return value.lower()
     if isinstance(value, SupportsFloat):
-        return float(value)
+        return significant(float(value))
     raise TypeError(f"not comparable: {type(value).__name__}")
 
 
