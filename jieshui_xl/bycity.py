@@ -29,7 +29,7 @@ __all__ = ["ByCity", "consolidate_by_city", "consolidate_city", "overview_json",
 
 
 def scorecard_name(year: int, city: str) -> str:
-    """The stem of a city's scorecard (as the demo names it)."""
+    """The stem of a city's scorecard (``--by-city`` and the demo)."""
     return safe_name(f"{year}年{safe_name(city)}节水型城市评分表")
 
 

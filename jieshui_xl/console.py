@@ -8,9 +8,9 @@ from typing import Callable, TextIO
 
 from .textwidth import text_width
 
-__all__ = ["progress"]
+__all__ = ["Progress", "progress"]
 
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[int, int, str], None]     # (files done, files in all, name of the current one)
 
 
 def progress(label: str = "正在读取", stream: TextIO | None = None) -> Progress | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .bycity import scorecard_name
 from .fill import fill_workbook
 from .libreoffice import available as libreoffice_available
 from .returns import identify_file
@@ -78,8 +79,7 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
     echo(f"② 已模拟各单位填报并发回（含不规范填写、重复报送、误用上年表格、一个单位逾期未报）：{returns_dir.resolve()}")
 
     collection = collect(table, returns_dir)
-    stem = f"{table.year}年{table.city}节水型城市评分表"
-    scorecard = out_dir / "3_评分表" / f"{stem}.xlsx"
+    scorecard = out_dir / "3_评分表" / f"{scorecard_name(table.year, table.city)}.xlsx"
     json_path = scorecard.with_suffix(".json")
     out = run_round(table, collection, scorecard, json_path, history=history)
     collection, result = out.collection, out.result

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .data import Collection
+from .findings import ERROR
 from .formula import ExcelError, Formula, parse
 from .labels import FAIL, INVALID, MISSING, PASS, STATUS_LABELS
 from .spec import ROW_NAME, Indicator, Table, TaskTable
@@ -111,7 +112,7 @@ def logic(table: TaskTable) -> Logic:
         formulas[ind.target_name] = _guarded(ind.target, "FALSE")
         formulas[ind.value_name] = _guarded(ind.formula, missing)
         errors = [f"ISERROR({ind.formula.text})"] if ind.formula else []
-        errors += [f"NOT({c.code})" for c in table.checks_of(ind) if c.severity == "error"]
+        errors += [f"NOT({c.code})" for c in table.checks_of(ind) if c.severity == ERROR]
         invalid = "OR(" + ",".join(errors) + ")" if errors else "FALSE"
         assert ind.rule is not None, "the loader refuses an indicator without a table or a rule"
         status[ind.code] = parse(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .data import CellValue, Collection
 from .display import show
-from .findings import Report
+from .findings import ERROR, Report
 from .history import HistoryError, Record, current
 from .spec import TaskTable
 
@@ -64,7 +64,7 @@ def apply_prefill(table: TaskTable, collection: Collection, prev: PrevYear) -> C
     """A copy of ``collection`` where a prefilled item left blank holds the stored figure, and a typed
     value that differs from the prefill is reported (it counts)."""
     values, report = dict(collection.values), Report(list(collection.report))
-    rejected = {f.field for f in collection.report if f.severity == "error"}
+    rejected = {f.field for f in collection.report if f.severity == ERROR}
     for code, stored in prefill_values(table, prev.record).items():
         item, cv = table.items[code], values.get(code)
         loc = dict(field=code, label=item.label, prev_year=prev.year, stored=show(stored))

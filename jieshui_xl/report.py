@@ -14,7 +14,7 @@ from typing import Any
 from . import __version__
 from .data import Collection
 from .formula import ExcelError
-from .labels import STATUS_LABELS
+from .labels import STATUS_LABELS, UNIT_MISSING
 from .score import IndicatorResult, Result
 from .spec import TaskTable
 
@@ -47,7 +47,7 @@ def scorecard_json(table: TaskTable, collection: Collection, result: Result, pre
                     "message": c.message, "rule": c.rule.text} for c in table.checks],
         "tasks": [_task(tr) for tr in result.tasks],
         "units": [_unit(collection, u) for u in units],
-        "returned": sum(1 for u in units if collection.unit_status(u) != "missing"),
+        "returned": sum(1 for u in units if collection.unit_status(u) != UNIT_MISSING),
         "findings": [f.to_dict() for f in list(collection.report) + list(result.report)],
         "submissions": [_submission(s) for s in collection.submissions],
     }

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from .data import Collection, TaskAnswer
 from .display import show
-from .findings import Report
-from .labels import INVALID, PASS, STATUS_CODES, STATUS_LABELS, VERDICTS
+from .findings import ERROR, Report
+from .labels import INVALID, PASS, STATUS_CODES, STATUS_LABELS, UNIT_MISSING, VERDICTS
 from .logic import Evaluator, Logic, RowResult, logic
 from .spec import Indicator, Task, TaskTable
 
@@ -59,15 +59,15 @@ class Result:
     tasks: list[TaskResult]
     checks: dict[str, bool]
     report: Report
-    values: "Evaluator" = field(repr=False, compare=False)   # every name's value, as computed
+    evaluator: Evaluator = field(repr=False, compare=False)   # every name's value, as computed
 
     @property
     def logic(self) -> Logic:
-        return self.values.logic
+        return self.evaluator.logic
 
     def value(self, name: str):
         """The value of any name of the round (item, parameter, computed name, helper range)."""
-        return self.values(name)
+        return self.evaluator(name)
 
     @property
     def passed(self) -> int:
@@ -104,7 +104,7 @@ def compute(table: TaskTable, collection: Collection, lg: Logic | None = None) -
     tasks = [_task(table, collection, t) for t in table.checklist]
     _round_findings(table, collection, tasks, report)
     return Result(year=table.year, city=table.city, indicators=results, tasks=tasks, checks=checks,
-                  report=report, values=env)
+                  report=report, evaluator=env)
 
 
 def _indicator(table, collection, lg: Logic, env: Evaluator, ind: Indicator, checks) -> IndicatorResult:
@@ -129,14 +129,14 @@ def _check_findings(table: TaskTable, collection: Collection, checks: dict, repo
         items = sorted(table.items_used(chk.rule))
         values = "，".join(f"{table.items[i].label}={show(collection.value(i))}" for i in items)
         units = "、".join(dict.fromkeys(table.items[i].reporter for i in items))
-        report.add("check-failed" if chk.severity == "error" else "check-warning", unit=units,
+        report.add("check-failed" if chk.severity == ERROR else "check-warning", unit=units,
                    field=",".join(items), value=chk.code, detail=chk.message, values=values,
                    file="；".join(dict.fromkeys(collection.values[i].file for i in items
                                                 if i in collection.values)) or None)
 
 
 def _round_findings(table: TaskTable, collection: Collection, tasks: list, report: Report) -> None:
-    missing = [u for u in table.reporting_units() if collection.unit_status(u) == "missing"]
+    missing = [u for u in table.reporting_units() if collection.unit_status(u) == UNIT_MISSING]
     for unit in missing:
         report.add("unit-not-returned", unit=unit)
     for tr in tasks:

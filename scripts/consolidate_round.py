@@ -232,6 +232,7 @@ def consolidate(settings: Settings, echo=print) -> int:
     from jieshui_xl.console import progress
     from jieshui_xl.history import default_path
     from jieshui_xl.printing import print_pdf
+    from jieshui_xl.paths import refuse_outputs_over_inputs
     from jieshui_xl.returns import collect
     from jieshui_xl.round import output_lines, owes_something, run_round, summary_lines
     from jieshui_xl.spec import load_task_table
@@ -247,6 +248,7 @@ def consolidate(settings: Settings, echo=print) -> int:
         echo("请把各单位发回的填报表（.xlsx，或整封邮件另存的 .eml）放进这个文件夹，然后重新运行一键汇总。")
         return 1
 
+    refuse_outputs_over_inputs([settings.output_dir], [settings.task_table], returns=returns)
     table = load_task_table(settings.task_table, year=settings.year)
     echo(f"{table.city}{table.year}年度 数据汇总")
     echo(f"回收文件夹：{returns}")

@@ -124,6 +124,18 @@ def test_missing_returns_folder_is_created_with_instructions(tmp_path):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def test_an_output_folder_inside_the_returns_folder_is_refused(tmp_path, unit_templates):
+    _, templates = unit_templates
+    returns = tmp_path / "回收表"
+    returns.mkdir()
+    _send_back(next(iter(templates.values())), returns / "发回.xlsx")
+    before = sorted(p.name for p in returns.rglob("*"))
+    config = _config(tmp_path, output="回收表/输出")
+    proc = _run("consolidate_round.py", "--config", str(config), cwd=tmp_path)
+    assert proc.returncode == 2 and "回收文件夹" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+    assert sorted(p.name for p in returns.rglob("*")) == before        # nothing written among the returns
+
+
 def test_bad_settings_give_a_chinese_message(tmp_path):
     config = _config(tmp_path, year="二〇二四")
     proc = _run("consolidate_round.py", "--config", str(config), cwd=tmp_path)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
+from ..console import Progress
 from ..data import Collection, Submission
 from ..findings import ERROR, Finding, JieshuiError, Report
 from ..identity import Identity
@@ -50,7 +51,6 @@ from .read import read_returned
 
 __all__ = ["collect", "collect_by_city", "identify_file", "CitySplit", "Progress", "Limits"]
 
-Progress = Callable[[int, int, str], None]
 EML_SUFFIX = ".eml"
 UNREADABLE_REASON = "已收到，无法读取"      # = status.UNREADABLE_TEXT (status reads it off the reason)
 
@@ -217,7 +217,8 @@ def _wrong_city(o: Outcome, table: TaskTable, ident: Identity) -> None:
 
 def _no_workbook(folder: Path, others: int) -> JieshuiError:
     found = f"，只有 {others} 个其他文件" if others else "，文件夹是空的"
-    return JieshuiError(f"回收文件夹“{folder}”中没有找到任何工作簿（.xlsx/.xlsm/.xls/.ods，或附有工作簿的 .eml 邮件）"
+    kinds = "/".join(sorted(WORKBOOK_SUFFIXES))
+    return JieshuiError(f"回收文件夹“{folder}”中没有找到任何工作簿（{kinds}，或附有工作簿的 .eml 邮件）"
                         f"{found}。请把各单位发回的填报表放入该文件夹（可含子文件夹）后重试。")
 
 

@@ -112,7 +112,7 @@ def _indicators(ctx: Context, ws, pager: Pager, row: int) -> int:
 
 def _calcs(ctx: Context, ws, pager: Pager, row: int) -> int:
     st, lg = ctx.st, ctx.logic
-    row = _header(ws, st, pager, row, "三、计算项（如漏损率修正值 R1～R4、年降低率、年增长率）",
+    row = _header(ws, st, pager, row, "三、计算项（指标公式用到的中间结果，定义见任务分工表“计算项”工作表）",
                   ["代码", "名称", "公式", "代入数值", "结果", "单位", "所属指标", "", "", "说明"])
     for calc in ctx.table.calcs.values():
         shown = substituted(calc.formula, ctx.value)
