@@ -94,7 +94,7 @@ def overview_json(year: int, rounds: list[RoundOutput], findings: list[Finding],
     first = rounds[0].table
     return {
         "year": year,
-        "title": str(first.params.get("title") or ""),
+        "title": first.title,
         "generator": f"jieshui_xl {__version__}",
         "table_version": first.version,
         "generated_at": _dt.datetime.now().isoformat(timespec="seconds"),

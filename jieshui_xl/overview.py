@@ -17,6 +17,7 @@ from . import __version__
 from .findings import SEVERITY_LABELS
 from .labels import STATUS_COLOURS, STATUS_LABELS, VERDICTS
 from .scorecard.styles import DEFAULT_FORMAT, Styles, report_workbook, row_height
+from .spec import DEFAULT_TITLE
 from .xlsx import print_setup
 
 __all__ = ["write_overview", "SUMMARY_SHEET", "FILES_SHEET", "FINDINGS_SHEET"]
@@ -46,7 +47,7 @@ def write_overview(data: dict, path) -> Path:
 
 
 def _title(data: dict) -> str:
-    return f"{data['year']}年度各区县创建{data.get('title') or '节水型城市'}考核指标评分汇总"
+    return f"{data['year']}年度各区县创建{data.get('title') or DEFAULT_TITLE}考核指标评分汇总"
 
 
 def _print_setup(ws, title: str, repeat_to: int) -> None:

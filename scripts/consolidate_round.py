@@ -231,8 +231,8 @@ def consolidate(settings: Settings, echo=print) -> int:
     from jieshui_xl import libreoffice
     from jieshui_xl.console import progress
     from jieshui_xl.history import default_path
-    from jieshui_xl.printing import print_pdf
     from jieshui_xl.paths import refuse_outputs_over_inputs
+    from jieshui_xl.printing import print_pdf
     from jieshui_xl.returns import collect
     from jieshui_xl.round import output_lines, owes_something, run_round, summary_lines
     from jieshui_xl.spec import load_task_table

@@ -68,12 +68,8 @@ def _deadline(table) -> str:
     return text
 
 
-def _title(table) -> str:
-    return _param(table, "title") or "节水型城市"
-
-
 def _form_name(table) -> str:
-    return f"{table.year}年度{table.city}创建{_title(table)}数据填报表"
+    return f"{table.year}年度{table.city}创建{table.title}数据填报表"
 
 
 def valid_address(text: str) -> bool:

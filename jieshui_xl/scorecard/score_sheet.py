@@ -27,7 +27,7 @@ REPEAT_HEIGHT = 30 + 24 + 20      # points: the title, summary and header rows s
 
 
 def title_text(table) -> str:
-    return f"{table.city}创建{table.params.get('title') or '节水型城市'}{table.year}年度考核指标评分表"
+    return f"{table.city}创建{table.title}{table.year}年度考核指标评分表"
 
 
 def write(ctx: Context) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..findings import TaskTableError
 from .checks import CHECKS
 from .model import (
+    DEFAULT_TITLE,
     ITEM_TYPES,
     TASK_STATUS_LIST,
     VETO_KIND,
@@ -42,7 +43,7 @@ from .sheets import SHEETS
 __all__ = [
     "Calc", "Check", "Choice", "Column", "Indicator", "Item", "Table", "Task", "TaskTable", "Unit",
     "default_task_table_path", "load_task_table", "ITEM_TYPES",
-    "excel_accepts_name", "iter_defined_names", "ROW_NAME", "TASK_STATUS_LIST", "VETO_KIND", "YESNO_LIST",
+    "excel_accepts_name", "iter_defined_names", "ROW_NAME", "TASK_STATUS_LIST", "VETO_KIND", "YESNO_LIST", "DEFAULT_TITLE",
 ]
 
 

@@ -17,6 +17,7 @@ from .names import accepted
 ITEM_TYPES = {"小数": "decimal", "整数": "integer", "是否": "yesno", "文本": "text"}
 YESNO_LIST, TASK_STATUS_LIST = "是否", "任务状态"     # the 选项 lists the workbooks use
 VETO_KIND = "底线"
+DEFAULT_TITLE = "节水型城市"         # where the 参数 sheet has no ``title``
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,11 @@ class TaskTable:
     param_labels: dict[str, tuple[str, str]] = field(default_factory=dict)   # code -> (名称, 单位)
 
     # -- identity -------------------------------------------------------------------------------
+    @property
+    def title(self) -> str:
+        """What the city is qualifying as (参数 ``title``, e.g. 重庆市节水型城市), in every heading."""
+        return str(self.params.get("title") or DEFAULT_TITLE)
+
     @property
     def version(self) -> str:
         return str(self.params.get("table_version", ""))

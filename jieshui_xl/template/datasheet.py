@@ -10,8 +10,7 @@ from .tasks import write_checklist, write_contact
 
 
 def workbook_title(ctx: Context) -> str:
-    goal = ctx.param("title") or "节水型城市"
-    return f"{ctx.table.city}创建{goal}{ctx.table.year}年度数据填报表"
+    return f"{ctx.table.city}创建{ctx.table.title}{ctx.table.year}年度数据填报表"
 
 
 def write_data_sheet(ctx: Context, wb) -> Sheet:
