@@ -52,6 +52,7 @@ class Submission:
     errors: int = 0
     warnings: int = 0
     reason: str = ""            # why it was not used (Chinese), where it was not
+    unreadable: bool = False    # rejected because no reader could open it (the unit is 已收到，无法读取)
 
 
 @dataclass

@@ -9,7 +9,7 @@ colour pair (fill, font) wherever it is coloured.
 from __future__ import annotations
 
 __all__ = ["PASS", "FAIL", "MISSING", "INVALID", "STATUS_LABELS", "STATUS_CODES", "VERDICTS",
-           "UNIT_RETURNED", "UNIT_REJECTED", "UNIT_MISSING", "UNIT_STATUS_LABELS",
+           "UNIT_RETURNED", "UNIT_REJECTED", "UNIT_MISSING", "UNIT_STATUS_LABELS", "UNREADABLE_LABEL",
            "ACCEPTED", "SUPERSEDED", "DUPLICATE", "REJECTED", "SKIPPED", "SUBMISSION_LABELS",
            "GOOD", "BAD", "WARN", "ODD", "INFO", "VETO", "STATUS_COLOURS", "UNIT_STATUS_COLOURS",
            "SEVERITY_COLOURS"]
@@ -33,6 +33,7 @@ VERDICTS = {True: "底线指标全部达标", False: "底线指标未全部达�
 UNIT_RETURNED, UNIT_REJECTED, UNIT_MISSING = "returned", "rejected", "missing"
 UNIT_STATUS_LABELS = {UNIT_RETURNED: "已报送", UNIT_REJECTED: "被退回", UNIT_MISSING: "未报送"}
 UNIT_STATUS_COLOURS = {UNIT_RETURNED: GOOD, UNIT_REJECTED: ODD, UNIT_MISSING: BAD}
+UNREADABLE_LABEL = "已收到，无法读取"     # a rejected unit whose file could not be read at all (Submission.unreadable)
 
 # What became of one returned file (Submission.status).
 ACCEPTED, SUPERSEDED, DUPLICATE, REJECTED, SKIPPED = "accepted", "superseded", "duplicate", "rejected", "skipped"

@@ -20,14 +20,14 @@ from . import __version__
 from .data import Collection
 from .findings import ERROR, severity_counts
 from .history import HistoryError, record, series
-from .labels import PASS, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
+from .labels import PASS, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED, UNIT_STATUS_LABELS, UNREADABLE_LABEL
 from .outputs import write_json
 from .prevyear import PrevYear, apply_prefill, load_prev
 from .report import scorecard_json
 from .score import Result, compute
 from .scorecard import write_scorecard
 from .spec import TaskTable
-from .status import STATUS_TEXT, UNREADABLE_TEXT, unit_entry
+from .status import unit_entry
 
 __all__ = ["RoundOutput", "output_lines", "owes_something", "run_round", "summary_lines"]
 
@@ -102,17 +102,17 @@ def _unit_lines(table: TaskTable, collection: Collection) -> list[str]:
     """报送 counts, then who must be chased, asked to re-save, or asked to correct."""
     units = table.reporting_units()
     entries = {u: unit_entry(collection, u) for u in units}
-    counts = {k: sum(1 for e in entries.values() if e["status"] == k) for k in STATUS_TEXT}
-    lines = [f"报送：共 {len(units)} 个单位，" + "，".join(f"{STATUS_TEXT[k]} {v} 个" for k, v in counts.items()) + "。"]
+    counts = {k: sum(1 for e in entries.values() if e["status"] == k) for k in UNIT_STATUS_LABELS}
+    lines = [f"报送：共 {len(units)} 个单位，" + "，".join(f"{UNIT_STATUS_LABELS[k]} {v} 个" for k, v in counts.items()) + "。"]
     missing = [u for u, e in entries.items() if e["status"] == UNIT_MISSING]
     unreadable = [u for u, e in entries.items() if e["status"] == UNIT_REJECTED and e["unreadable"]]
     rejected = [u for u, e in entries.items() if e["status"] == UNIT_REJECTED and not e["unreadable"]]
     if missing:
         lines.append("未报送（请催报）：" + "、".join(missing))
     if unreadable:
-        lines.append(f"{UNREADABLE_TEXT}（请让其用 Excel/WPS 另存为 .xlsx 后重发）：" + "、".join(unreadable))
+        lines.append(f"{UNREADABLE_LABEL}（请让其用 Excel/WPS 另存为 .xlsx 后重发）：" + "、".join(unreadable))
     if rejected:
-        lines.append(f"{STATUS_TEXT[UNIT_REJECTED]}（请通知修改后重报）："
+        lines.append(f"{UNIT_STATUS_LABELS[UNIT_REJECTED]}（请通知修改后重报）："
                      + "、".join(f"{u}（错误 {_errors(collection, u)} 条）" for u in rejected))
     if not (missing or unreadable or rejected):
         lines.append("所有单位均已报送可用的填报表。")

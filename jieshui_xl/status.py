@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from .data import Collection, Submission
-from .labels import REJECTED, UNIT_STATUS_LABELS
+from .labels import REJECTED, UNIT_STATUS_LABELS, UNREADABLE_LABEL
 from .spec import TaskTable
 
-__all__ = ["STATUS_TEXT", "UNREADABLE_TEXT", "status_json", "unit_entry", "unit_label"]
-
-# A unit's status as the console commands print it (``jieshui-xl status``, the coordinator scripts).
-STATUS_TEXT = UNIT_STATUS_LABELS
-UNREADABLE_TEXT = "已收到，无法读取"     # a rejected unit whose only file could not be read at all
+__all__ = ["status_json", "unit_entry", "unit_label"]
 
 
 def unit_label(entry: dict) -> str:
     """How the console names a unit's status (an entry of :func:`status_json`)."""
-    return UNREADABLE_TEXT if entry.get("unreadable") else STATUS_TEXT[entry["status"]]
+    return UNREADABLE_LABEL if entry.get("unreadable") else UNIT_STATUS_LABELS[entry["status"]]
 
 
 def _main_submission(collection: Collection, unit: str) -> Submission | None:
@@ -35,7 +31,7 @@ def _file_entry(s: Submission) -> dict:
 
 def unit_entry(collection: Collection, unit: str) -> dict:
     main = _main_submission(collection, unit)
-    unreadable = main is not None and main.status == REJECTED and main.reason.startswith(UNREADABLE_TEXT)
+    unreadable = main is not None and main.status == REJECTED and main.unreadable
     return {"unit": unit, "status": collection.unit_status(unit), "file": main.file if main else None,
             "unreadable": unreadable,
             "errors": main.errors if main else 0, "warnings": main.warnings if main else 0,

@@ -26,6 +26,7 @@ from ..console import Progress
 from ..data import Collection, Submission
 from ..findings import ERROR, Finding, JieshuiError, Report
 from ..identity import Identity
+from ..labels import UNREADABLE_LABEL
 from ..spec import TaskTable
 from .book import Book
 from .discover import SKIPPED as SKIPPED_CODE
@@ -52,7 +53,6 @@ from .read import read_returned
 __all__ = ["collect", "collect_by_city", "identify_file", "CitySplit", "Progress", "Limits"]
 
 EML_SUFFIX = ".eml"
-UNREADABLE_REASON = "已收到，无法读取"      # = status.UNREADABLE_TEXT (status reads it off the reason)
 
 
 class _Run:
@@ -150,7 +150,8 @@ class _Run:
         o.submission.unit = ident.unit if ident is not None and ident.unit in units else \
             _unit_in_name(self.table, o.name)
         if o.submission.unit:
-            o.submission.reason = f"{UNREADABLE_REASON}：{o.submission.reason}"
+            o.submission.unreadable = True
+            o.submission.reason = f"{UNREADABLE_LABEL}：{o.submission.reason}"
             o.report.findings = [dataclasses.replace(f, unit=f.unit or o.submission.unit) for f in o.report]
 
     def duplicate(self, source: Source, kept: Outcome) -> None:
