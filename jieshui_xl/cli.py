@@ -71,16 +71,10 @@ def templates(task_table, year, city, out_dir, history):
 
     prev = load_prev(_store(history), table)
     _echo_notices(prev.notices)
-    paths = write_templates(table, Path(out_dir), prev=prev)
+    paths = write_templates(table, Path(out_dir), progress=click.echo, prev=prev)
     if prev.record is None and not prev.notices:
         click.echo(f"历史数据库中没有{table.city}{prev.year}年度的记录，填报表未预填上年数据。")
     click.echo(f"已为 {table.city}{table.year} 年度生成 {len(paths)} 份填报表，位于：{Path(out_dir).resolve()}")
-    for p in paths:
-        click.echo(f"  {p.name}")
-    for p in paths.kept:
-        click.echo(f"未覆盖“{p.name}”：它不是本程序上次生成的原样文件（可能已被修改）；如需重新生成，请先移走。")
-    for p in paths.removed:
-        click.echo(f"已删除本程序上次生成、本次不再需要的“{p.name}”。")
 
 
 def _collect(folder, task_table, year):

@@ -129,11 +129,11 @@ def simulate_returns(table: TaskTable, templates_dir: Path, folder: Path, files=
 
 
 def _pdf(scorecard: Path, echo) -> Path | None:
-    if not libreoffice_available():
-        echo("（本机未安装 LibreOffice，未生成 PDF；可用 Excel/WPS 打开评分表打印。）")
-        return None
-    from .printing import print_pdf
+    from .printing import NO_PDF_WITHOUT_LIBREOFFICE, print_pdf
 
+    if not libreoffice_available():
+        echo(NO_PDF_WITHOUT_LIBREOFFICE)
+        return None
     return print_pdf(scorecard)
 
 

@@ -15,7 +15,10 @@ from .findings import JieshuiError
 from .libreoffice import convert
 from .outputs import atomic_path
 
-__all__ = ["print_pdf", "pdf_target"]
+__all__ = ["NO_PDF_WITHOUT_LIBREOFFICE", "print_pdf", "pdf_target"]
+
+# What the demo and the one-click script say where no PDF can be made (the scorecard is still written).
+NO_PDF_WITHOUT_LIBREOFFICE = "本机未安装 LibreOffice，未生成 PDF（可用 Excel/WPS 打开评分表后打印）。"
 
 
 def pdf_target(workbook: str | Path, out: str | Path | None = None) -> Path:

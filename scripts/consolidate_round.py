@@ -220,7 +220,10 @@ def _dated(folder: Path, stem: str, suffix: str, now: _dt.datetime) -> Path:
 
 
 def _has_files(folder: Path) -> bool:
-    return any(p.is_file() and not p.name.startswith((".", "~$")) for p in folder.rglob("*"))
+    """Whether the folder holds a file the reader would look at (lock and hidden files do not count)."""
+    from jieshui_xl.returns.discover import is_skipped_name
+
+    return any(p.is_file() and not is_skipped_name(p.name) for p in folder.rglob("*"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,7 +235,7 @@ def consolidate(settings: Settings, echo=print) -> int:
     from jieshui_xl.console import progress
     from jieshui_xl.history import default_path
     from jieshui_xl.paths import refuse_outputs_over_inputs
-    from jieshui_xl.printing import print_pdf
+    from jieshui_xl.printing import NO_PDF_WITHOUT_LIBREOFFICE, print_pdf
     from jieshui_xl.returns import collect
     from jieshui_xl.round import output_lines, owes_something, run_round, summary_lines
     from jieshui_xl.spec import load_task_table
@@ -267,7 +270,7 @@ def consolidate(settings: Settings, echo=print) -> int:
         except Exception as exc:  # noqa: BLE001 - the scorecard is written; a PDF is a bonus
             pdf_note = f"未生成 PDF：{exc}"
     else:
-        pdf_note = "本机未安装 LibreOffice，未生成 PDF（可用 Excel/WPS 打开评分表后打印）。"
+        pdf_note = NO_PDF_WITHOUT_LIBREOFFICE
 
     echo("")
     for line in summary_lines(out):

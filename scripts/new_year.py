@@ -87,7 +87,7 @@ def prepare(settings: Settings, year: int | None, send: bool, remind: bool = Fal
     prev = load_prev(settings.history or default_path(), table)
     for notice in prev.notices:
         echo(f"注意：{notice}")
-    paths = write_templates(table, templates_dir, prev=prev)
+    paths = write_templates(table, templates_dir, progress=echo, prev=prev)
     echo(f"已生成 {len(paths)} 份填报表，位于：{templates_dir}")
     if prev.record is not None:
         echo(f"已按历史数据库中{prev.year}年度的记录预填上年数据。")
