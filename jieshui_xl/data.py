@@ -31,7 +31,7 @@ class CellValue:
 
 @dataclass(frozen=True)
 class TaskAnswer:
-    """A unit's answer to a checklist task (tasks 1–8)."""
+    """A unit's answer to a checklist task (a task with no linked indicator)."""
     task: int
     unit: str
     status: str = ""            # 已完成 / 推进中 / 未启动, or "" when not answered

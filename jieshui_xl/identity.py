@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import __version__
 
-__all__ = ["META_SHEET", "MAGIC", "Identity", "read_identity", "parse_identity",
+__all__ = ["META_SHEET", "MAGIC", "Identity", "parse_identity",
            "PROPERTY_PREFIX", "literal_digest", "identity_check"]
 
 META_SHEET = "_jieshui"
@@ -84,16 +84,6 @@ class Identity:
 def literal_digest(text: str) -> str:
     """A short digest of a constant as a person reads it (the template's labels are compared by it)."""
     return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:DIGEST_CHARS]
-
-
-def read_identity(wb) -> Identity | None:
-    """Identity of an openpyxl workbook, or None when it is not a jieshui_xl collection workbook."""
-    rows = []
-    if META_SHEET in wb.sheetnames:
-        rows = [tuple(row[:2]) for row in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True)]
-    props = getattr(wb, "custom_doc_props", None)
-    properties = {p.name: p.value for p in props.props} if props is not None else {}
-    return parse_identity(rows, properties)
 
 
 def parse_identity(rows, properties: dict) -> Identity | None:

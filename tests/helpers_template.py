@@ -6,9 +6,20 @@ from pathlib import Path
 
 import openpyxl
 
-from jieshui_xl.identity import META_SHEET
+from jieshui_xl.identity import META_SHEET, Identity, parse_identity
 from jieshui_xl.template import file_name
 from jieshui_xl.workbook_names import locate
+
+
+def read_identity(wb) -> Identity | None:
+    """The identity as openpyxl reads it: an independent check of what the generator stamped
+    (the package itself reads it with its own bounded reader, ``returns.identify_file``)."""
+    rows = []
+    if META_SHEET in wb.sheetnames:
+        rows = [tuple(row[:2]) for row in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True)]
+    props = getattr(wb, "custom_doc_props", None)
+    properties = {p.name: p.value for p in props.props} if props is not None else {}
+    return parse_identity(rows, properties)
 
 
 def workbook_path(table, folder: Path, unit: str) -> Path:

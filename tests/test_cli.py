@@ -7,10 +7,10 @@ import json
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from helpers_template import read_identity
 
 from jieshui_xl import libreoffice
 from jieshui_xl.cli import main
-from jieshui_xl.identity import read_identity
 from jieshui_xl.spec import default_task_table_path
 
 COMMANDS = ["templates", "consolidate", "status", "demo", "mail", "print"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
+from helpers_template import read_identity
 
 from jieshui_xl.fill import fill_workbook
 from jieshui_xl.history import (
@@ -25,7 +26,6 @@ from jieshui_xl.history import (
     runs,
 )
 from jieshui_xl.historyview import export_table
-from jieshui_xl.identity import read_identity
 from jieshui_xl.prevyear import load_prev
 from jieshui_xl.returns import collect
 from jieshui_xl.round import run_round

@@ -6,10 +6,10 @@ import dataclasses
 import json
 
 import pytest
-from helpers_template import cell_of, cells_of, load, validations_at, visible_sheets, workbook_path
+from helpers_template import cell_of, cells_of, load, read_identity, validations_at, visible_sheets, workbook_path
 
 from jieshui_xl.data import Collection
-from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX, read_identity
+from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX
 from jieshui_xl.labels import STATUS_LABELS
 from jieshui_xl.logic import logic
 from jieshui_xl.score import compute

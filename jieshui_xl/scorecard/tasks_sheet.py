@@ -1,4 +1,4 @@
-"""基础管理: the checklist tasks (1–8) — each reporting unit's answer and the overall status."""
+"""基础管理: the checklist tasks (those with no linked indicator) — each reporting unit's answer and the overall status."""
 
 from __future__ import annotations
 

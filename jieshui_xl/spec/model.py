@@ -153,7 +153,7 @@ class Task:
 
     @property
     def is_checklist(self) -> bool:
-        """Tasks with no linked indicator are collected as a checklist (tasks 1–8)."""
+        """Tasks with no linked indicator are collected as a checklist (in the bundled table, tasks 1–8)."""
         return not self.indicator
 
     @property
