@@ -17,6 +17,7 @@ from .formula import ExcelError
 from .labels import STATUS_LABELS, UNIT_MISSING
 from .score import IndicatorResult, Result
 from .spec import TaskTable
+from .status import submission_entry, unit_entry
 
 __all__ = ["scorecard_json", "SCHEMA_VERSION"]
 
@@ -49,7 +50,7 @@ def scorecard_json(table: TaskTable, collection: Collection, result: Result, pre
         "units": [_unit(collection, u) for u in units],
         "returned": sum(1 for u in units if collection.unit_status(u) != UNIT_MISSING),
         "findings": [f.to_dict() for f in list(collection.report) + list(result.report)],
-        "submissions": [_submission(s) for s in collection.submissions],
+        "submissions": [submission_entry(s) for s in collection.submissions],
     }
 
 
@@ -107,17 +108,11 @@ def _task(tr) -> dict:
 
 
 def _unit(collection: Collection, unit: str) -> dict:
-    sub = collection.accepted(unit)
+    """The unit as ``status`` reports it (the file that decides its status), with its contact."""
+    entry = unit_entry(collection, unit)
     contact = collection.contacts.get(unit) or {}
-    return {"unit": unit, "status": collection.unit_status(unit), "file": sub.file if sub else None,
-            "errors": sub.errors if sub else 0, "warnings": sub.warnings if sub else 0,
+    return {**{k: entry[k] for k in ("unit", "status", "file", "errors", "warnings")},
             "contact": {k: _plain(v) for k, v in contact.items()}}
-
-
-def _submission(s) -> dict:
-    return {"unit": s.unit, "file": s.file, "status": s.status,
-            "saved_at": s.saved_at.isoformat(timespec="seconds") if s.saved_at else None,
-            "year": s.year, "errors": s.errors, "warnings": s.warnings, "reason": s.reason}
 
 
 def _number(value) -> float | None:

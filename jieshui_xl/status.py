@@ -6,7 +6,7 @@ from .data import Collection, Submission
 from .labels import REJECTED, UNIT_STATUS_LABELS, UNREADABLE_LABEL
 from .spec import TaskTable
 
-__all__ = ["status_json", "unit_entry", "unit_label"]
+__all__ = ["status_json", "submission_entry", "unit_entry", "unit_label"]
 
 
 def unit_label(entry: dict) -> str:
@@ -23,10 +23,11 @@ def _main_submission(collection: Collection, unit: str) -> Submission | None:
     return rejected[-1] if rejected else None
 
 
-def _file_entry(s: Submission) -> dict:
-    return {"file": s.file, "status": s.status, "errors": s.errors, "warnings": s.warnings,
+def submission_entry(s: Submission) -> dict:
+    """One returned file in JSON (the status JSON's ``files``, the scorecard JSON's ``submissions``)."""
+    return {"unit": s.unit, "file": s.file, "status": s.status,
             "saved_at": s.saved_at.isoformat(timespec="seconds") if s.saved_at else None,
-            "reason": s.reason}
+            "year": s.year, "errors": s.errors, "warnings": s.warnings, "reason": s.reason}
 
 
 def unit_entry(collection: Collection, unit: str) -> dict:
@@ -35,7 +36,7 @@ def unit_entry(collection: Collection, unit: str) -> dict:
     return {"unit": unit, "status": collection.unit_status(unit), "file": main.file if main else None,
             "unreadable": unreadable,
             "errors": main.errors if main else 0, "warnings": main.warnings if main else 0,
-            "files": [_file_entry(s) for s in collection.submissions if s.unit == unit]}
+            "files": [submission_entry(s) for s in collection.submissions if s.unit == unit]}
 
 
 def status_json(table: TaskTable, collection: Collection) -> dict:
@@ -44,4 +45,4 @@ def status_json(table: TaskTable, collection: Collection) -> dict:
     units = table.reporting_units()
     return {"year": table.year, "city": table.city,
             "units": [unit_entry(collection, unit) for unit in units],
-            "other_files": [dict(_file_entry(s), unit=s.unit) for s in collection.submissions if s.unit not in units]}
+            "other_files": [submission_entry(s) for s in collection.submissions if s.unit not in units]}

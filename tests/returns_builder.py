@@ -17,13 +17,14 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+from helpers_template import read_identity
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.writer.excel import ExcelWriter
 
-from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX, Identity, identity_check, read_identity
+from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX, Identity, identity_check
 from jieshui_xl.workbook_names import locate
 
 __all__ = ["ReturnsBuilder", "cells_of", "set_identity", "move_name", "to_xlsm",

@@ -74,7 +74,7 @@ def _parse(path: Path):
 
 
 def _unit_of(table, path: Path) -> str:
-    from jieshui_xl.identity import read_identity
+    from helpers_template import read_identity
 
     wb = openpyxl.load_workbook(path, read_only=True)
     try:

@@ -14,12 +14,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
-from helpers_template import named
+from helpers_template import named, read_identity
 from test_compute import EXPECTED
 
 from jieshui_xl.cli import main
 from jieshui_xl.fill import fill_workbook
-from jieshui_xl.identity import read_identity
 from jieshui_xl.libreoffice import convert, convert_many
 from jieshui_xl.template import write_templates
 

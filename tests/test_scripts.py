@@ -11,9 +11,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers_template import read_identity
 
 from jieshui_xl.fill import fill_workbook
-from jieshui_xl.identity import read_identity
 from jieshui_xl.spec import load_task_table
 
 REPO = Path(__file__).resolve().parent.parent
