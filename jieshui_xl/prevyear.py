@@ -9,13 +9,13 @@ record of that city for Y−1 (or none), and the notice when the store could not
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .data import CellValue, Collection
 from .display import show
 from .findings import ERROR, Report
+from .formula.parse import Binary, Name, walk
 from .history import HistoryError, Record, current
 from .spec import TaskTable
 
@@ -83,11 +83,17 @@ def _same(a: float, b: float) -> bool:
 
 
 def better_direction(ind) -> int:
-    """+1 where a higher value is better, -1 where lower, 0 where the rule does not say (read from the
-    indicator's 达标规则: ``value_X >= …`` / ``value_X < …``)."""
-    text = ind.rule.text if ind.rule is not None else ""
-    m = re.search(rf"\b{re.escape(ind.value_name)}\s*(<=|>=|<|>)", text)
-    if m:
-        return 1 if m.group(1).startswith(">") else -1
-    m = re.search(rf"(<=|>=|<|>)\s*{re.escape(ind.value_name)}\b", text)
-    return (-1 if m.group(1).startswith(">") else 1) if m else 0
+    """+1 where a higher value is better, -1 where lower, 0 where the rule does not say: the first
+    comparison of the indicator's value in its 达标规则 (``value_X >= …``, ``… > value_X``, inside
+    AND/IF too), read from the parsed formula."""
+    if ind.rule is None:
+        return 0
+    value = Name(ind.value_name)
+    for node in walk(ind.rule.tree):
+        if isinstance(node, Binary) and node.op in ("<", "<=", ">", ">="):
+            higher = node.op.startswith(">")
+            if node.left == value:
+                return 1 if higher else -1
+            if node.right == value:
+                return -1 if higher else 1
+    return 0

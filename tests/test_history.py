@@ -368,3 +368,21 @@ def test_libreoffice_recomputes_the_change_column_and_trend(three_rounds, tmp_pa
     changes = [ours["评分表"].cell(r, CHANGE_COL + 1).value for r in rows]
     assert sum(1 for c in changes if c) >= 15 and any("向好" in c for c in changes if c)
     assert changes == [theirs["评分表"].cell(r, CHANGE_COL + 1).value for r in rows]
+
+
+@pytest.mark.parametrize("rule, direction", [
+    ("value_I01>=target_I01", 1),
+    ("target_I01>value_I01", -1),                      # reversed operands: below the target passes
+    ("value_I01<target_I01", -1),
+    ("AND(x_flag=1,target_I01<=value_I01)", 1),
+    ("OR(a=0,IF(b>0,value_I01<=5,FALSE))", -1),
+    ('x_flag="是"', 0),
+])
+def test_better_direction_is_read_from_the_parsed_rule(rule, direction):
+    from types import SimpleNamespace
+
+    from jieshui_xl.formula import parse
+    from jieshui_xl.prevyear import better_direction
+
+    ind = SimpleNamespace(rule=parse(rule), value_name="value_I01")
+    assert better_direction(ind) == direction

@@ -76,18 +76,22 @@ PREFIX_PRECEDENCE = 7   # Excel: negation binds tighter than ^ (-2^2 = 4)
 POSTFIX_PRECEDENCE = 6  # percent
 
 
-def names_in(node: Node) -> Iterator[str]:
-    """The names a tree refers to (with repeats)."""
-    if isinstance(node, Name):
-        yield node.name
-    elif isinstance(node, (Prefix, Percent)):
-        yield from names_in(node.operand)
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of a tree, the node itself first, left to right."""
+    yield node
+    if isinstance(node, (Prefix, Percent)):
+        yield from walk(node.operand)
     elif isinstance(node, Binary):
-        yield from names_in(node.left)
-        yield from names_in(node.right)
+        yield from walk(node.left)
+        yield from walk(node.right)
     elif isinstance(node, Call):
         for arg in node.args:
-            yield from names_in(arg)
+            yield from walk(arg)
+
+
+def names_in(node: Node) -> Iterator[str]:
+    """The names a tree refers to (with repeats)."""
+    return (n.name for n in walk(node) if isinstance(n, Name))
 
 
 def parse_tree(text: str) -> Node:
