@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .data import Collection
-from .findings import ERROR, severity_counts
+from .findings import severity_counts
 from .history import HistoryError, record, series
 from .labels import PASS, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED, UNIT_STATUS_LABELS, UNREADABLE_LABEL
 from .outputs import write_json
@@ -113,14 +113,10 @@ def _unit_lines(table: TaskTable, collection: Collection) -> list[str]:
         lines.append(f"{UNREADABLE_LABEL}（请让其用 Excel/WPS 另存为 .xlsx 后重发）：" + "、".join(unreadable))
     if rejected:
         lines.append(f"{UNIT_STATUS_LABELS[UNIT_REJECTED]}（请通知修改后重报）："
-                     + "、".join(f"{u}（错误 {_errors(collection, u)} 条）" for u in rejected))
+                     + "、".join(f"{u}（错误 {entries[u]['errors']} 条）" for u in rejected))
     if not (missing or unreadable or rejected):
         lines.append("所有单位均已报送可用的填报表。")
     return lines
-
-
-def _errors(collection: Collection, unit: str) -> int:
-    return sum(1 for f in collection.report if f.unit == unit and f.severity == ERROR)
 
 
 def output_lines(out: RoundOutput, pdf: Path | None = None) -> list[str]:

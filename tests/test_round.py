@@ -73,3 +73,22 @@ def test_the_round_is_what_compute_gives(four_paths):
     data = four_paths["cli"]
     assert data["year"] == table.year and len(data["indicators"]) == len(table.indicators)
     assert all(set(i) >= {"prev_year", "prev_value", "prev_status"} for i in data["indicators"])
+
+
+def test_the_summary_names_who_owes_what_with_the_errors_status_reports(tmp_path):
+    from conftest import make_collection
+
+    from jieshui_xl.data import Submission
+    from jieshui_xl.round import run_round, summary_lines
+    from jieshui_xl.status import unit_entry
+
+    table = load_task_table()
+    units = table.reporting_units()
+    collection = make_collection(table, units=units[2:])
+    collection.submissions.append(Submission(file="改过的.xlsx", unit=units[1], status="rejected", errors=3))
+    out = run_round(table, collection, tmp_path / "评分表.xlsx")
+    lines = summary_lines(out)
+    assert f"未报送（请催报）：{units[0]}" in lines
+    assert unit_entry(out.collection, units[1])["errors"] == 3
+    assert f"被退回（请通知修改后重报）：{units[1]}（错误 3 条）" in lines
+    assert lines[0].startswith(f"{table.city}{table.year}年度：") and any(line.startswith("报送：共 ") for line in lines)
