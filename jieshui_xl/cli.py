@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, clickzh
 from .findings import JieshuiError
+
+clickzh.install()
 
 TASK_TABLE_HELP = "任务分工表路径（默认：随程序提供的 templates/task_division.xlsx）"
 YEAR_HELP = "考核年度（默认：任务分工表“参数”中的 period_year）"
@@ -37,6 +39,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except JieshuiError as exc:
             click.echo(f"错误：{exc}", err=True)
+            ctx.exit(2)
+        except PermissionError as exc:
+            where = f"“{exc.filename}”" if exc.filename else "输出位置"
+            click.echo(f"错误：没有权限写入{where}；请换一个可写的文件夹（--out 等选项）或检查权限。", err=True)
             ctx.exit(2)
 
 

@@ -31,7 +31,7 @@ LAYERS = [
     {"scorecard", "report", "status", "overview", "historyview"},
     {"round", "printing", "mail"},
     {"bycity", "demo"},
-    {"cli", "__main__"},
+    {"cli", "clickzh", "__main__"},
 ]
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
