@@ -91,3 +91,37 @@ def test_broken_task_table_lists_problems_and_writes_nothing(run, tmp_path):
     assert result.exit_code == 2
     assert "选项" in result.output and "不存在的单位" in result.output   # all problems at once
     assert not list(tmp_path.glob("out/*.xlsx"))
+
+
+ENGLISH_CHROME = ("Usage:", "Error:", "Missing", "Try '", "is not a valid", "Options:", "Show this message",
+                  "INTEGER", "requires an argument", "No such")
+
+
+@pytest.mark.parametrize("args", [
+    ["consolidate"],                              # missing argument
+    ["consolidate", "回收表"],                     # missing required --out
+    ["templates", "--year", "abc"],               # not an integer
+    ["templates", "--out"],                       # option needs a value
+    ["templates", "--bogus"],                     # no such option
+    ["nosuchcommand"],
+    ["templates", "--help"],
+    ["--help"],
+])
+def test_click_usage_errors_and_help_are_chinese(run, args):
+    result = run(*args)
+    assert result.exit_code in (0, 2)
+    for english in ENGLISH_CHROME:
+        assert english not in result.output, (english, result.output)
+    assert any(word in result.output for word in ("用法：", "错误：", "命令"))
+
+
+def test_permission_error_is_a_chinese_message(run, tmp_path, monkeypatch):
+    from jieshui_xl import cli
+
+    def denied(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "只读"))
+
+    monkeypatch.setattr(cli, "_table", denied)
+    result = run("templates", "--out", tmp_path / "只读")
+    assert result.exit_code == 2
+    assert "没有权限写入" in result.output and "Traceback" not in result.output
