@@ -83,11 +83,11 @@ def templates(task_table, year, city, out_dir, history):
     click.echo(f"已为 {table.city}{table.year} 年度生成 {len(paths)} 份填报表，位于：{Path(out_dir).resolve()}")
 
 
-def _collect(folder, task_table, year):
+def _collect(folder, task_table, year, allow_empty=False):
     table = _table(task_table, year)
     from .returns import collect
 
-    return table, collect(table, Path(folder), progress=_progress())
+    return table, collect(table, Path(folder), progress=_progress(), allow_empty=allow_empty)
 
 
 def _progress():
@@ -175,7 +175,7 @@ def status(folder, task_table, year, json_file):
     from .status import status_json, unit_label
 
     _refuse([json_file], [task_table], returns=folder)
-    table, collection = _collect(folder, task_table, year)
+    table, collection = _collect(folder, task_table, year, allow_empty=True)
     data = status_json(table, collection)
     for unit in data["units"]:
         extra = f"（{unit['file']}，错误 {unit['errors']} 条）" if unit["file"] else ""

@@ -398,3 +398,12 @@ def test_send_needs_a_sender(tmp_path, smtp_server, monkeypatch):
                       smtp_user="jsb@qianjiang.example.cn", echo=lambda s: None)   # the login address is used
     assert sorted(result.sent) == sorted(ADDRESSES)
     assert {m[0] for m in server.messages} == {"jsb@qianjiang.example.cn"}
+
+
+def test_remind_with_an_empty_returns_folder_reminds_every_unit(round_, tmp_path):
+    """On deadline day nobody may have replied: an empty returns folder means every unit is reminded."""
+    table, templates, _ = round_
+    (tmp_path / "回收表").mkdir()
+    result = run_mail(table, templates, tmp_path / "out", returned_dir=tmp_path / "回收表", echo=lambda s: None)
+    assert set(result.written) == set(table.reporting_units())
+    assert all(p.name.endswith("_催报.eml") for p in (tmp_path / "out").iterdir())

@@ -148,7 +148,7 @@ def _reminders(table, returned_dir: Path) -> dict[str, Reminder]:
         raise JieshuiError(f"找不到回收文件夹“{returned_dir}”。催报需要指定存放各单位已报送文件的文件夹。")
     from ..returns import collect
 
-    return reminders_for(table, collect(table, returned_dir))
+    return reminders_for(table, collect(table, returned_dir, allow_empty=True))
 
 
 def _sender(table, smtp_user, send: bool, echo) -> str:

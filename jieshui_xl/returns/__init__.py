@@ -241,8 +241,8 @@ def _clean_stale_tmp() -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _read_folder(table: TaskTable, folder: Path, progress: Progress | None) -> _Run:
-    """Walk ``folder`` and read every entry once."""
+def _read_folder(table: TaskTable, folder: Path, progress: Progress | None, allow_empty: bool = False) -> _Run:
+    """Walk ``folder`` and read every entry once (a folder without a workbook refused unless ``allow_empty``)."""
     found = discover(folder)
     _clean_stale_tmp()
     with tempfile.TemporaryDirectory(prefix=TMP_PREFIX) as tmp:
@@ -251,19 +251,22 @@ def _read_folder(table: TaskTable, folder: Path, progress: Progress | None) -> _
             run.file(entry)
             if progress is not None:
                 progress(done, len(found), entry.name)
-    if run.workbooks == 0:
+    if run.workbooks == 0 and not allow_empty:
         raise _no_workbook(folder, sum(1 for f in found if not f.skipped))
     return run
 
 
 def collect(table: TaskTable, folder: str | Path, progress: Progress | None = None,
-            cities: Iterable[str] | None = None) -> Collection:
+            cities: Iterable[str] | None = None, allow_empty: bool = False) -> Collection:
     """Read every returned workbook under ``folder`` (recursively) into the Collection of the table's city.
+
+    A folder without any workbook raises :class:`JieshuiError` unless ``allow_empty`` (status and
+    reminders: on deadline day nobody may have replied, and every unit is then 未报送).
 
     With ``cities``, only workbooks whose identity names one of them are kept; files of another
     city, and files that belong to no city (not ours, unreadable, skipped), are left out silently.
     """
-    run = _read_folder(table, Path(folder), progress)
+    run = _read_folder(table, Path(folder), progress, allow_empty)
     if cities is not None:
         wanted = set(cities)
         kept = [o for o in run.outcomes if run.city_of(o) in wanted]
