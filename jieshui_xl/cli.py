@@ -214,10 +214,14 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
     使用 --ssl / --starttls 时总是验证邮件服务器的证书；服务器使用单位内部 CA 签发的证书时，
     请把该 CA 证书（PEM 格式，可向信息中心索取）的路径设到环境变量 JIESHUI_SMTP_CAFILE。
     """
-    from .mail import run_mail
+    from .mail import run_mail, templates_year
 
     _refuse([outbox], [task_table, templates_dir], returns=returned_dir)
     table = _table(task_table, year)
+    found = templates_year(table, Path(templates_dir)) if year is None else None
+    if found is not None and found != table.year:
+        click.echo(f"提示：文件夹中的填报表为 {found} 年度，按 {found} 年度发送（可用 --year 指定）。")
+        table = _table(task_table, found)
     run_mail(table, Path(templates_dir), Path(outbox), returned_dir=returned_dir and Path(returned_dir),
              send=send, smtp_host=smtp_host, smtp_port=smtp_port, starttls=starttls, use_ssl=use_ssl,
              smtp_user=smtp_user, echo=click.echo)

@@ -10,8 +10,8 @@ Modules: ``compose`` (subject, body, attachment, .eml), ``smtp`` (TLS, sending, 
 """
 
 from .compose import Reminder, build_message, eml_filename, write_eml
-from .run import MailResult, find_workbooks, reminders_for, run_mail
+from .run import MailResult, find_workbooks, reminders_for, run_mail, templates_year
 from .smtp import CAFILE_ENV, PASSWORD_ENV, send_messages, tls_context
 
 __all__ = ["CAFILE_ENV", "PASSWORD_ENV", "MailResult", "Reminder", "build_message", "eml_filename", "find_workbooks",
-           "reminders_for", "run_mail", "send_messages", "tls_context", "write_eml"]
+           "reminders_for", "run_mail", "send_messages", "templates_year", "tls_context", "write_eml"]

@@ -62,6 +62,22 @@ def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None)
     return {unit: path for unit, (_, path) in found.items()}
 
 
+def templates_year(table, templates_dir: Path) -> int | None:
+    """The one year the city's collection workbooks in ``templates_dir`` were generated for (``None`` when
+    there is none, or more than one), so ``mail`` without ``--year`` mails the round the folder holds."""
+    from ..returns import identify_file
+
+    if not Path(templates_dir).is_dir():
+        return None
+    years = set()
+    for path in Path(templates_dir).iterdir():
+        if path.is_file() and path.suffix.lower() == ".xlsx" and not path.name.startswith(("~$", ".")):
+            ident = identify_file(path)
+            if ident is not None and ident.city == table.city:
+                years.add(ident.year)
+    return years.pop() if len(years) == 1 else None
+
+
 def reminders_for(table, collection) -> dict[str, Reminder]:
     """Units whose status is missing or rejected, with what is wrong for the rejected ones."""
     out: dict[str, Reminder] = {}
