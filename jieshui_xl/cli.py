@@ -25,20 +25,39 @@ def _refuse(outputs, inputs=(), returns=None):
     refuse_outputs_over_inputs(outputs, inputs, returns)
 
 
+def _need_suffix(ctx, param_name, path, suffix):
+    """Refuse a file option whose extension is not the format written (no xlsx under a .csv name)."""
+    if path and Path(path).suffix.lower() != suffix:
+        param = next(p for p in ctx.command.params if p.name == param_name)
+        raise click.BadParameter(f"“{path}”的扩展名应为 {suffix}（该选项输出 {suffix[1:].upper()} 文件），"
+                                 f"请改为例如“{Path(path).stem}{suffix}”。", ctx=ctx, param=param)
+
+
 def _table(task_table, year, city=None):
     from .spec import load_task_table
 
     return load_task_table(task_table, year=year, city=city)
 
 
+def _option_of(path, raw_args) -> str:
+    """The command-line option whose value is ``path`` or a folder holding it (``--out`` if none)."""
+    if path is not None:
+        for option, value in zip(raw_args, raw_args[1:]):
+            if option.startswith("--") and value and (Path(value) == path or Path(value) in path.parents):
+                return option
+    return "--out"
+
+
 class _Group(click.Group):
     """Turns a :class:`JieshuiError` into a Chinese message and exit status 2."""
 
     def invoke(self, ctx):
+        raw = [*getattr(ctx, "_protected_args", []), *ctx.args]
         try:
             return super().invoke(ctx)
         except JieshuiError as exc:
-            click.echo(f"错误：{exc}", err=True)
+            option = _option_of(getattr(exc, "output_path", None), raw)
+            click.echo(f"错误：{str(exc).replace('（--out）', f'（{option}）')}", err=True)
             ctx.exit(2)
         except PermissionError as exc:
             where = f"“{exc.filename}”" if exc.filename else "输出位置"
@@ -122,6 +141,8 @@ def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city, his
         return _consolidate_by_city(ctx, folder, task_table, year, out_file, json_file, history)
     out_param = next(p for p in ctx.command.params if p.name == "out_file")
     out_file = click.Path(dir_okay=False).convert(out_file, out_param, ctx)   # a file, as always
+    _need_suffix(ctx, "out_file", out_file, ".xlsx")
+    _need_suffix(ctx, "json_file", json_file, ".json")
     from .round import output_lines, run_round, summary_lines
 
     table, collection = _collect(folder, task_table, year)
@@ -259,6 +280,7 @@ def history(history, city, json_file, export_file):
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="PDF 输出路径（默认与工作簿同名）")
 def print_(workbook, out_file):
     """用 LibreOffice 把工作簿（如评分表）转换为 PDF，便于打印。"""
+    _need_suffix(click.get_current_context(), "out_file", out_file, ".pdf")
     from .printing import pdf_target, print_pdf
 
     _refuse([pdf_target(workbook, out_file)], [workbook])

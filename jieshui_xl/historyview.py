@@ -23,7 +23,8 @@ def table_lines(store: Path, data: dict) -> list[str]:
     """One line per run, columns aligned for CJK text."""
     runs = data["runs"]
     if not runs:
-        return [f"历史数据库“{store}”中还没有任何记录（汇总时加 --history 即会记录）。"]
+        return [f"历史数据库“{store}”中还没有任何记录（每次运行 jieshui-xl consolidate 汇总都会记入该数据库；"
+                "若汇总时用 --history 指定了别的文件，查看时请用同一个 --history）。"]
     rows = [_HEAD] + [(r["city"], str(r["year"]), r["recorded_at"].replace("T", " "),
                        "已被替代" if r["superseded"] else "当前",
                        f"{sum(1 for i in r['indicators'] if i['status'] == PASS)}/{len(r['indicators'])}")

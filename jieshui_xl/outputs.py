@@ -62,7 +62,17 @@ def _os_error(exc: BaseException) -> OSError | None:
 
 
 def output_error(path: str | Path, exc: OSError) -> JieshuiError:
-    """A Chinese message for a failed write of ``path``: what happened and what to do."""
+    """A Chinese message for a failed write of ``path``: what happened and what to do.
+
+    The message names ``--out``; the error carries ``output_path`` so the command line can name the
+    option that actually gave the path (``--json``, ``--outbox``, ``--export``).
+    """
+    error = _output_error(path, exc)
+    error.output_path = Path(path)  # type: ignore[attr-defined]
+    return error
+
+
+def _output_error(path: str | Path, exc: OSError) -> JieshuiError:
     where = f"无法写入“{path}”"
     if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
         return JieshuiError(f"{where}：磁盘空间不足。请清理磁盘或换一个位置（--out）后重试；原有文件未改动。")

@@ -125,3 +125,27 @@ def test_permission_error_is_a_chinese_message(run, tmp_path, monkeypatch):
     result = run("templates", "--out", tmp_path / "只读")
     assert result.exit_code == 2
     assert "没有权限写入" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("option", ["--json", "--export"])
+def test_a_write_error_names_the_option_that_gave_the_path(run, tmp_path, monkeypatch, option):
+    from jieshui_xl import historyview, outputs
+
+    target = tmp_path / "出" / ("h.json" if option == "--json" else "h.csv")
+
+    def denied(*args):
+        path = next(a for a in args if not isinstance(a, dict))          # write_json(path, data) / export_table(data, path)
+        raise outputs.output_error(path, PermissionError(13, "Permission denied"))
+
+    monkeypatch.setattr(historyview, "export_table", denied)
+    monkeypatch.setattr(outputs, "write_json", denied)
+    result = run("history", "--history", tmp_path / "h.sqlite", option, target)
+    assert result.exit_code == 2, result.output
+    assert f"（{option}）" in result.output and "（--out）" not in result.output
+
+
+def test_out_with_the_wrong_extension_is_refused(run, tmp_path):
+    (tmp_path / "回收表").mkdir()
+    result = run("consolidate", tmp_path / "回收表", "--out", tmp_path / "s.csv")
+    assert result.exit_code == 2
+    assert "扩展名应为 .xlsx" in result.output and not (tmp_path / "s.csv").exists()
