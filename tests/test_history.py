@@ -20,12 +20,12 @@ from jieshui_xl.fill import fill_workbook
 from jieshui_xl.history import (
     SCHEMA_VERSION,
     current,
-    default_path,
+    default_history_path,
     history_json,
     record,
     runs,
 )
-from jieshui_xl.historyview import export_table
+from jieshui_xl.historyview import export_history
 from jieshui_xl.prevyear import load_prev
 from jieshui_xl.returns import collect
 from jieshui_xl.round import run_round
@@ -230,13 +230,13 @@ def test_export_read_back_with_pandas(three_rounds, tmp_path):
 
     store, _ = three_rounds
     data = history_json(store)
-    csv = export_table(data, tmp_path / "h.csv")
+    csv = export_history(data, tmp_path / "h.csv")
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(csv, encoding="utf-8-sig")
     assert len(frame) == 3 * 20 and set(frame["年度"]) == {2023, 2024, 2025}
     i08 = frame[(frame["年度"] == 2024) & (frame["指标代码"] == "I08")].iloc[0]
     assert i08["数值"] == pytest.approx(14.0) and i08["达标情况"] == "达标" and i08["城市"] == "黔江区"
-    xlsx = pd.read_excel(export_table(data, tmp_path / "h.xlsx"), engine="openpyxl")
+    xlsx = pd.read_excel(export_history(data, tmp_path / "h.xlsx"), engine="openpyxl")
     assert xlsx.shape == frame.shape
 
 
@@ -316,9 +316,9 @@ def test_history_command_lists_and_exports(three_rounds, tmp_path):
 
 def test_default_store_is_the_env_override(tmp_path, monkeypatch):
     monkeypatch.setenv("JIESHUI_HISTORY", str(tmp_path / "x.sqlite"))
-    assert default_path() == tmp_path / "x.sqlite"
+    assert default_history_path() == tmp_path / "x.sqlite"
     monkeypatch.delenv("JIESHUI_HISTORY")
-    assert default_path().name == "history.sqlite" and "jieshui_xl" in default_path().parts
+    assert default_history_path().name == "history.sqlite" and "jieshui_xl" in default_history_path().parts
 
 
 def test_cli_start_up_imports_no_pandas_openpyxl_or_lxml():
