@@ -80,8 +80,8 @@ def table_for_city(base: TaskTable, city: str) -> TaskTable:
 
 def _cleaned_city_findings(rounds: list[RoundOutput], dirs: dict[str, str]) -> list[Finding]:
     """A city whose recorded name is no safe folder name: each of its files named in a finding."""
-    return [finding("city-name-cleaned", file=s.file, unit=s.unit, value=r.table.city, folder=dirs[r.table.city])
-            for r in rounds if dirs[r.table.city] != r.table.city for s in r.collection.submissions]
+    return [finding("city-name-cleaned", file=s.file, unit=s.unit, value=r.round.city, folder=dirs[r.round.city])
+            for r in rounds if dirs[r.round.city] != r.round.city for s in r.round.collection.submissions]
 
 
 def consolidate_city(table: TaskTable, collection: Collection, out_dir: Path, dirname: str,
@@ -95,7 +95,7 @@ def consolidate_city(table: TaskTable, collection: Collection, out_dir: Path, di
 
 def overview_json(year: int, rounds: list[RoundOutput], findings: list[Finding], out_dir: Path) -> dict:
     """The overview's data (written as JSON, rendered by :func:`jieshui_xl.overview.write_overview`)."""
-    first = rounds[0].table
+    first = rounds[0].round.table
     return {
         "year": year,
         "title": first.title,
@@ -125,7 +125,7 @@ def _city_entry(r: RoundOutput, out_dir: Path) -> dict:
                        for i in result.indicators],
         "returned": rnd.returned,
         "units_total": len(rnd.units),
-        "prev_year": r.prev.year if r.prev.record else None,
+        "prev_year": r.round.prev.year if r.round.prev.record else None,
         "prev_passed": _prev_passed(r),
         "errors": severities.count(ERROR),
         "warnings": severities.count(WARNING),
@@ -134,7 +134,7 @@ def _city_entry(r: RoundOutput, out_dir: Path) -> dict:
 
 def _prev_passed(r: RoundOutput) -> int | None:
     """Last year's count of 达标 of the city (None without a record)."""
-    record = r.prev.record
+    record = r.round.prev.record
     if record is None:
         return None
     return sum(1 for _value, status in record.indicators.values() if status == PASS)

@@ -26,9 +26,8 @@ from .findings import severity_counts
 from .history import HistoryError, record
 from .labels import PASS, UNIT_STATUS_LABELS, UNREADABLE_LABEL, UnitStatus
 from .outputs import write_json
-from .prevyear import PrevYear, load_prev
+from .prevyear import load_prev
 from .report import scorecard_json
-from .score import Result
 from .scorecard import write_scorecard
 from .scored import Round, compute_round, not_a_round
 from .spec import TaskTable
@@ -45,22 +44,6 @@ class RoundOutput:
     data: dict                                   # the scorecard JSON
     notices: list[str] = field(default_factory=list)   # the round's, and any from recording it
     run_id: int | None = None
-
-    @property
-    def table(self) -> TaskTable:
-        return self.round.table
-
-    @property
-    def collection(self) -> Collection:
-        return self.round.collection
-
-    @property
-    def result(self) -> Result:
-        return self.round.result
-
-    @property
-    def prev(self) -> PrevYear:
-        return self.round.prev
 
 
 def write_round(rnd: Round, scorecard: Path, json_path: Path | None = None) -> RoundOutput:

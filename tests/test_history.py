@@ -156,7 +156,7 @@ def test_a_cleared_prefill_takes_the_stored_figure(three_rounds):
     used = _findings(out, "prefill-used")
     assert [f["field"] for f in used] == ["reclaimed_rate_prev_pct"]
     assert "2023" in used[0]["message"] and "22.2" in used[0]["message"]
-    assert out.collection.values["reclaimed_rate_prev_pct"].file == "历史数据库"
+    assert out.round.collection.values["reclaimed_rate_prev_pct"].file == "历史数据库"
 
 
 def test_an_overwritten_prefill_counts_and_is_reported(three_rounds):
@@ -209,7 +209,7 @@ def test_history_json_and_rerun_supersedes(three_rounds, tmp_path):
     copy = tmp_path / "h.sqlite"
     copy.write_bytes(store.read_bytes())
     out = got[2024][0]
-    record(copy, out.table, out.collection, out.result)
+    record(copy, out.round.table, out.round.collection, out.round.result)
     data = history_json(copy, "黔江区")
     years = [(r["year"], r["superseded"]) for r in data["runs"]]
     assert years == [(2023, False), (2024, True), (2024, False), (2025, False)]
@@ -364,7 +364,7 @@ def test_libreoffice_recomputes_the_change_column_and_trend(three_rounds, tmp_pa
     out = got[2025][0]
     ours = openpyxl.load_workbook(out.scorecard, data_only=True)
     theirs = openpyxl.load_workbook(convert(out.scorecard, "xlsx", tmp_path), data_only=True)
-    rows = range(HEADER_ROW + 2, HEADER_ROW + 2 + len(out.table.indicators))
+    rows = range(HEADER_ROW + 2, HEADER_ROW + 2 + len(out.round.table.indicators))
     changes = [ours["评分表"].cell(r, CHANGE_COL + 1).value for r in rows]
     assert sum(1 for c in changes if c) >= 15 and any("向好" in c for c in changes if c)
     assert changes == [theirs["评分表"].cell(r, CHANGE_COL + 1).value for r in rows]
