@@ -60,6 +60,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                      "“另存为”Excel 工作簿(.xlsx)，再放入回收文件夹。"),
     "file-over-limit": (ERROR, "“{file}”超出读取限制：{detail}，未读取。如确是填报表，请让填报单位用 Excel/WPS 打开后"
                                "“另存为”新的 .xlsx 再发回；如确需放宽限制，可修改任务分工表“参数”工作表中的读取上限（reader_max_…）。"),
+    "file-worker-failed": (ERROR, "“{file}”文件损坏或超出读取上限，未读取（{detail}）。如确是填报表，请让填报单位用 Excel/WPS 打开后"
+                                  "“另存为”新的 .xlsx 再发回。"),
     "file-converted": (INFO, "“{file}”是 {detail} 格式，已用 LibreOffice 转换为 .xlsx 后读取（原文件未改动）。"),
     "file-unknown": (ERROR, "“{file}”不是本系统下发的填报表（找不到填报表身份信息），未采用。请让报送单位使用下发的填报表填写。"),
     "file-unknown-unit": (ERROR, "“{file}”是“{value}”的填报表，但任务分工表中没有该填报单位，未采用。"),
@@ -77,6 +79,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "cells-moved": (WARNING, "工作表“{old_sheet}”的 {count} 个输入单元格位置与下发的填报表不同（如“{label}”由 {expected} "
                              "移到了 {moved_to}），表格布局或工作表名称被改动；已全部按名称读取，请核对。"),
     "extra-content": (WARNING, "{sheet} {cell}有模板以外的内容“{value}”，未汇总。如是数据，请让{unit}填在规定的输入单元格中。"),
+    "sheet-not-read": (WARNING, "工作表“{sheet}”不是下发的填报表中的工作表，其内容未读取、未汇总。如其中有要报送的数据，"
+                                "请让{unit}填在规定的输入单元格中；如是附带的原始资料，可忽略本提示。"),
     "extra-content-more": (WARNING, "工作表“{sheet}”另有 {count} 个单元格有模板以外的内容（如 {cell}），未逐一列出，也未汇总。"
                                     "请打开原文件核对。"),
     "eml-no-workbook": (WARNING, "邮件“{file}”中没有 Excel 附件，未处理。如填报表在正文链接或网盘中，请另行下载后放入回收文件夹。"),

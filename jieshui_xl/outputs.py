@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import json
 import os
 import re
 import secrets
+import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Iterator
 
@@ -112,11 +115,28 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         os_exc = _os_error(exc)
         if os_exc is None:
             raise
+        _drop_writer(exc)
         raise output_error(target, os_exc) from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def _drop_writer(exc: BaseException | None) -> None:
+    """Free what the failed writer left open (XlsxWriter's zip file) now, quietly: on a full disk its
+    finaliser would try to write again and print a traceback after the Chinese message."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _info: None
+    try:
+        seen: set[int] = set()
+        while exc is not None and id(exc) not in seen:       # the error and those it wraps
+            seen.add(id(exc))
+            traceback.clear_frames(exc.__traceback__)
+            exc = exc.__context__ or exc.__cause__
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def write_bytes(target: str | Path, data: bytes) -> Path:

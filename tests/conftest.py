@@ -119,3 +119,15 @@ def returns(tmp_path):
 @pytest.fixture
 def sample_collection(table):
     return make_collection(table, rows=SAMPLE_I15_ROWS)
+
+
+@pytest.fixture(scope="module")
+def good_round(table, tmp_path_factory):
+    """A whole round as departments return it (unit -> file), and the item values collecting it gives."""
+    from returns_builder import ReturnsBuilder
+
+    from jieshui_xl.returns import collect
+
+    tmp = tmp_path_factory.mktemp("good")
+    paths = ReturnsBuilder(table, tmp / "work").round(tmp / "good", SAMPLE_VALUES, SAMPLE_I15_ROWS)
+    return paths, {code: cv.value for code, cv in collect(table, tmp / "good").values.items()}

@@ -19,7 +19,7 @@ import dataclasses
 import datetime as _dt
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Iterable
 
 from ..console import Progress
@@ -32,27 +32,18 @@ from .book import Book
 from .discover import SKIPPED as SKIPPED_CODE
 from .discover import Found, discover
 from .identify import check_city, problems
+from .isolate import parse_isolated
 from .layout import check_extra_content, check_protection
 from .limits import Limits
-from .load import (
-    OLE_MAGIC,
-    WORKBOOK_SUFFIXES,
-    ZIP_MAGIC,
-    FileTooLarge,
-    NotRegular,
-    Source,
-    file_mtime,
-    open_book,
-    read_file,
-    salvage_identity,
-    sniff,
-)
+from .load import WORKBOOK_SUFFIXES, FileTooLarge, NotRegular, Source, complete_with_libreoffice, open_book, read_file
 from .merge import DUPLICATE, REJECTED, SKIPPED, Outcome, merge
+from .parse import Entry, Parsed
 from .read import read_returned
 
 __all__ = ["collect", "collect_by_city", "identify_file", "CitySplit", "Progress", "Limits"]
 
-EML_SUFFIX = ".eml"
+# Findings for a file received but not read: its unit still shows as 已收到，无法读取 (by its name).
+UNREADABLE_CODES = {"file-over-limit", "file-worker-failed", "file-unreadable"}
 
 
 class _Run:
@@ -70,67 +61,51 @@ class _Run:
         ident = self.idents.get(id(o))
         return None if ident is None else ident.city
 
-    # -- one entry of the folder -----------------------------------------------------------------
-    def file(self, found: Found) -> None:
-        if found.skipped:
-            return self.skipped(found)
-        suffix = PurePosixPath(found.name).suffix.lower()
-        try:
-            mtime = file_mtime(found.path)
-            data = read_file(found.path, self.limits.file_bytes)
-        except NotRegular:
-            return self.rejected(found.name, "file-not-regular", detail="特殊文件")
-        except FileTooLarge:
-            self.workbooks += suffix in WORKBOOK_SUFFIXES
-            return self.rejected(found.name, "file-over-limit",
-                                 detail=f"文件大于 {self.limits.file_bytes // 2**20} MB")
-        except OSError as exc:
-            return self.rejected(found.name, "file-unreadable",
-                                 detail=f"无法打开文件（{exc.strerror or type(exc).__name__}）")
-        if suffix == EML_SUFFIX:
-            return self.eml(found, data, mtime)
-        if suffix not in WORKBOOK_SUFFIXES and not data.startswith((ZIP_MAGIC, OLE_MAGIC)):
-            return self.rejected(found.name, "file-not-workbook")
-        self.source(Source(found.name, data, mtime))
+    # -- one entry of the folder (read and parsed by a worker: .isolate) --------------------------
+    def entry(self, entry: Entry) -> None:
+        self.workbooks += entry.workbook_like
+        if not entry.parsed:
+            return self.rejected(entry, entry.findings)
+        for parsed in entry.parsed:
+            self.source(parsed)
 
     def skipped(self, found: Found) -> None:
         """Set aside by discover: a lock or hidden file (listed), or a link or special file (a finding)."""
         if found.code and found.code != SKIPPED_CODE:
-            return self.rejected(found.name, found.code, detail=found.detail)
+            return self.rejected(Entry(found.name), [Report().add(found.code, file=found.name, detail=found.detail)])
         o = Outcome(Submission(file=found.name, status=SKIPPED, reason="Office 临时锁定文件或隐藏文件"))
         o.report.add(SKIPPED_CODE, file=found.name)
         self.outcomes.append(o)
 
-    def rejected(self, name: str, code: str, **kw) -> None:
-        o = Outcome(Submission(file=name, status=REJECTED))
-        o.submission.reason = o.report.add(code, file=name, **kw).message
+    def rejected(self, entry: Entry, findings: list[Finding]) -> None:
+        """A whole entry refused (not a workbook, too large, its worker failed ...); a file whose name
+        names a unit is that unit's (已收到，无法读取)."""
+        o = Outcome(Submission(file=entry.name, status=REJECTED))
+        o.report.extend(findings)
+        _reject(o)
         self.outcomes.append(o)
-
-    def eml(self, found: Found, data: bytes, mtime) -> None:
-        from ..eml import workbook_attachments
-        try:
-            attachments = workbook_attachments(data)      # the bytes already read, within the bounds
-        except Exception as exc:  # noqa: BLE001 - a damaged message is a finding, not a crash
-            return self.rejected(found.name, "file-unreadable",
-                                 detail=f"邮件无法解析（{str(exc)[:120] or type(exc).__name__}）")
-        if not attachments:
-            return self.rejected(found.name, "eml-no-workbook")
-        for name, content in attachments:
-            self.source(Source(f"{found.name}/{name}", content, mtime))
+        if any(f.code in UNREADABLE_CODES for f in findings):
+            self.received_unreadable(o, None)
 
     # -- one workbook (file or attachment) ---------------------------------------------------------
-    def source(self, source: Source) -> None:
-        if sniff(source.data, source.suffix) != "other":
+    def source(self, parsed: Parsed) -> None:
+        if parsed.kind != "other":
             self.workbooks += 1
-        digest = source.digest
-        if digest in self.seen:
-            return self.duplicate(source, self.seen[digest])
-        o = Outcome(Submission(file=source.name), mtime=source.mtime)
-        self.seen[digest] = o
+        if parsed.digest in self.seen:
+            return self.duplicate(parsed, self.seen[parsed.digest])
+        o = Outcome(Submission(file=parsed.name), mtime=parsed.mtime)
+        self.seen[parsed.digest] = o
         self.outcomes.append(o)
-        book = open_book(source, self.tmpdir, len(self.outcomes), o.report, self.limits)
+        book = parsed.book
+        if parsed.fallback:
+            book = complete_with_libreoffice(Source(parsed.name, parsed.data or b"", parsed.mtime), parsed.kind,
+                                             self.tmpdir, len(self.outcomes), self.limits, o.report, parsed.findings,
+                                             parse=self.parse_isolated)
+        else:
+            o.report.extend(parsed.findings)
         if book is None:
-            return self.unreadable(o, source)
+            _reject(o)
+            return self.received_unreadable(o, parsed.salvaged)
         try:
             self.book(o, book)
         except Exception as exc:  # noqa: BLE001 - one strange workbook must not stop the round
@@ -139,11 +114,17 @@ class _Run:
                          detail=f"读取内容时出错（{type(exc).__name__}: {str(exc)[:80]}）")
             _reject(o)
 
-    def unreadable(self, o: Outcome, source: Source) -> None:
+    def parse_isolated(self, source: Source, limits: Limits) -> Parsed:
+        """A converted workbook, parsed by a worker like every other file."""
+        path = self.tmpdir / f"converted-{len(self.outcomes):04d}.xlsx"
+        path.write_bytes(source.data)
+        entry = parse_isolated([Found(path, source.name)], limits)[0]
+        return entry.parsed[0] if entry.parsed else Parsed(source.name, "", source.mtime, "xlsx",
+                                                             findings=entry.findings)
+
+    def received_unreadable(self, o: Outcome, ident: Identity | None) -> None:
         """Received but not readable: its unit (from the identity its properties still show, else
         from the file name) is 已收到，无法读取, never 未报送."""
-        _reject(o)
-        ident = salvage_identity(source, self.limits)
         if ident is not None:
             self.idents[id(o)] = ident
         units = self.table.reporting_units()
@@ -154,10 +135,10 @@ class _Run:
             o.submission.reason = f"{UNREADABLE_LABEL}：{o.submission.reason}"
             o.report.findings = [dataclasses.replace(f, unit=f.unit or o.submission.unit) for f in o.report]
 
-    def duplicate(self, source: Source, kept: Outcome) -> None:
-        o = Outcome(Submission(file=source.name, unit=kept.submission.unit, status=DUPLICATE,
-                               reason=f"与“{kept.name}”内容相同"), mtime=source.mtime)
-        o.report.add("file-identical-copy", unit=kept.submission.unit, file=source.name, kept=kept.name)
+    def duplicate(self, parsed: Parsed, kept: Outcome) -> None:
+        o = Outcome(Submission(file=parsed.name, unit=kept.submission.unit, status=DUPLICATE,
+                               reason=f"与“{kept.name}”内容相同"), mtime=parsed.mtime)
+        o.report.add("file-identical-copy", unit=kept.submission.unit, file=parsed.name, kept=kept.name)
         self.outcomes.append(o)
         if id(kept) in self.idents:
             self.idents[id(o)] = self.idents[id(kept)]
@@ -242,17 +223,27 @@ def _clean_stale_tmp() -> None:
 
 
 def _read_folder(table: TaskTable, folder: Path, progress: Progress | None) -> _Run:
-    """Walk ``folder`` and read every entry once."""
+    """Walk ``folder``; every entry read and parsed once, by isolated workers, then taken in folder order."""
     found = discover(folder)
     _clean_stale_tmp()
+    todo = [f for f in found if not f.skipped]
     with tempfile.TemporaryDirectory(prefix=TMP_PREFIX) as tmp:
         run = _Run(table, Path(tmp))
-        for done, entry in enumerate(found, start=1):
-            run.file(entry)
+        count = [len(found) - len(todo)]
+
+        def done(_index: int, entry: Entry) -> None:
+            count[0] += 1
             if progress is not None:
-                progress(done, len(found), entry.name)
+                progress(count[0], len(found), entry.name)
+
+        parsed = iter(parse_isolated(todo, run.limits, done))
+        for entry in found:
+            if entry.skipped:
+                run.skipped(entry)
+            else:
+                run.entry(next(parsed))
     if run.workbooks == 0:
-        raise _no_workbook(folder, sum(1 for f in found if not f.skipped))
+        raise _no_workbook(folder, len(todo))
     return run
 
 
