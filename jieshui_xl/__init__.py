@@ -28,6 +28,7 @@ _PUBLIC = {
     "write_templates": "template",
     "Collection": "data", "UnitState": "data",
     "collect": "returns", "collect_by_city": "returns", "identify_file": "returns",
+    "prepare_readers": "returns.isolate",
     "Result": "score", "compute": "score",
     "Round": "scored", "compute_round": "scored",
     "write_scorecard": "scorecard",

@@ -24,6 +24,7 @@ from .paths import inside, refuse_outputs_over_inputs, safe_name
 from .prevyear import load_prev
 from .report import json_number
 from .returns import CitySplit, Progress, collect_by_city
+from .returns.isolate import prepare_readers
 from .round import RoundOutput, record_round, write_round
 from .scored import compute_round
 from .spec import TaskTable, load_task_table
@@ -149,6 +150,7 @@ def consolidate_by_city(folder: str | Path, out_dir: str | Path, task_table=None
     from .overview import write_overview
 
     folder, out_dir = Path(folder), Path(out_dir)
+    prepare_readers()                      # the reader workers start while the task table loads
     base = load_task_table(task_table, year=year)
     tables: dict[str, TaskTable] = {}
 

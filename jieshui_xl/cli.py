@@ -75,9 +75,10 @@ def templates(task_table, year, city, out_dir, history):
 
 
 def _collect(folder, task_table, year):
-    table = _table(task_table, year)
-    from . import collect
+    from . import collect, prepare_readers
 
+    prepare_readers()                      # the reader workers start while the task table loads
+    table = _table(task_table, year)
     return table, collect(table, Path(folder), progress=_progress())
 
 

@@ -16,10 +16,12 @@ the figures are the same as a serial read.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
 import time
+import types
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -30,7 +32,7 @@ from .discover import Found
 from .limits import Limits
 from .parse import EML_SUFFIX, Entry, parse_entry
 
-__all__ = ["GRACE", "MAX_WORKERS", "parse_isolated", "start_method"]
+__all__ = ["GRACE", "MAX_WORKERS", "parse_isolated", "prepare_readers", "start_method"]
 
 GRACE = 5.0             # seconds a worker gets beyond Limits.seconds (start-up, sending the result)
 MAX_WORKERS = 2
@@ -43,6 +45,18 @@ PRELOAD = [__name__, "jieshui_xl.returns.xlsx", "jieshui_xl.returns.ods", "jiesh
 def start_method() -> str:
     """forkserver where it exists and is cheap (Linux), spawn elsewhere (Windows, macOS)."""
     return "forkserver" if sys.platform.startswith("linux") else "spawn"
+
+
+def prepare_readers() -> None:
+    """Start the fork server now, without waiting: it loads the readers while the caller does other work
+    (loads the task table).  Optional: the first file read starts it anyway."""
+    if start_method() != "forkserver":
+        return
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    from multiprocessing import forkserver
+
+    with _without_main():
+        forkserver.ensure_running()
 
 
 def _serve(conn: Connection, memory: int) -> None:
@@ -65,6 +79,19 @@ def _serve(conn: Connection, memory: int) -> None:
         conn.send(work(found, limits))
 
 
+@contextlib.contextmanager
+def _without_main():
+    """Start a worker without the parent's ``__main__``: multiprocessing would import it again in every
+    worker (the CLI, a script, a test runner — slow, and wrong for a script read from stdin); the
+    worker's code lives in this module and needs nothing of it."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 @dataclass
 class _Worker:
     process: multiprocessing.process.BaseProcess
@@ -85,7 +112,8 @@ class _Pool:
         parent, child = self.ctx.Pipe()
         process = self.ctx.Process(target=_serve, args=(child, self.limits.memory_bytes),  # type: ignore[attr-defined]
                                    daemon=True, name="jieshui-reader")
-        process.start()
+        with _without_main():
+            process.start()
         child.close()
         worker = _Worker(process, parent)
         self.workers.append(worker)
