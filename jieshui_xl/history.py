@@ -22,23 +22,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import CellValue
+from .data import CellValue, ProgressAnswer
 
 __all__ = [
     "HISTORY_ENV",
     "SCHEMA_VERSION",
     "HistoryError",
+    "ProgressTask",
     "Record",
     "current",
     "default_path",
     "history_json",
+    "progress_before",
+    "progress_periods",
+    "progress_trajectory",
     "record",
+    "record_progress",
     "runs",
     "series",
 ]
 
 HISTORY_ENV = "JIESHUI_HISTORY"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_MS = 10_000
 
 _MIGRATIONS = [  # _MIGRATIONS[n] takes a store from schema version n to n + 1
@@ -56,6 +61,21 @@ _MIGRATIONS = [  # _MIGRATIONS[n] takes a store from schema version n to n + 1
     CREATE TABLE indicator_value (
         run_id INTEGER NOT NULL REFERENCES run(id), code TEXT NOT NULL, value REAL, status TEXT NOT NULL);
     CREATE INDEX indicator_value_run ON indicator_value (run_id);
+    """,
+    # 1 -> 2: progress rounds (工作调度), one run per city, year and period
+    """
+    CREATE TABLE progress_run (
+        id INTEGER PRIMARY KEY, city TEXT NOT NULL, year INTEGER NOT NULL, period TEXT NOT NULL,
+        recorded_at TEXT NOT NULL, superseded INTEGER NOT NULL DEFAULT 0, table_version TEXT, generator TEXT);
+    CREATE INDEX progress_run_key ON progress_run (city, year, period, superseded);
+    CREATE TABLE progress_task (
+        run_id INTEGER NOT NULL REFERENCES progress_run(id), task INTEGER NOT NULL, status TEXT,
+        overdue_days INTEGER, deadline TEXT);
+    CREATE INDEX progress_task_run ON progress_task (run_id);
+    CREATE TABLE progress_answer (
+        run_id INTEGER NOT NULL REFERENCES progress_run(id), task INTEGER NOT NULL, unit TEXT NOT NULL,
+        status TEXT, percent REAL, report TEXT, issues TEXT, plan TEXT, eta TEXT, file TEXT, cell TEXT);
+    CREATE INDEX progress_answer_run ON progress_answer (run_id);
     """,
 ]
 
@@ -95,7 +115,8 @@ def _fail(path: Path, what: str, exc: Exception | None = None) -> HistoryError:
 
 
 @contextmanager
-def _connect(path: Path, write: bool):
+def _connect(path: Path, write: bool, need: int = 1):
+    """A connection (None when reading a store that does not exist or predates schema ``need``)."""
     path = Path(path)
     if not write and not path.is_file():
         yield None
@@ -117,7 +138,7 @@ def _connect(path: Path, write: bool):
             if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 con.execute("PRAGMA journal_mode = WAL")
             _migrate(con, version)
-        elif version < SCHEMA_VERSION:
+        elif version < need:
             con.close()
             yield None
             return
@@ -245,3 +266,87 @@ def series(path: Path, city: str) -> dict[int, dict[str, tuple[float | None, str
 
 def history_json(path: Path, city: str | None = None) -> dict:
     return {"runs": runs(path, city)}
+
+
+# -- progress rounds (工作调度) -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProgressTask:
+    """A task's consolidated state in one period: its status, days overdue, deadline (YYYY-MM-DD)."""
+    task: int
+    status: str
+    overdue_days: int = 0
+    deadline: str = ""
+
+
+PROGRESS_SCHEMA = 2           # the schema version that has the progress tables
+_ANSWER_FIELDS = ("status", "percent", "report", "issues", "plan", "eta", "file", "cell")
+
+
+def record_progress(path: Path, city: str, year: int, period: str, tasks: list[ProgressTask],
+                    answers: list[ProgressAnswer], table_version: str = "", generator: str = "") -> int:
+    """Record a consolidated progress period; the earlier current run of the same city, year and
+    period is marked superseded (other periods are never touched).  Raises :class:`HistoryError`."""
+    now = _dt.datetime.now().isoformat(timespec="seconds")
+    with _connect(path, write=True) as con:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("UPDATE progress_run SET superseded = 1 WHERE city = ? AND year = ? AND period = ?"
+                        " AND superseded = 0", (city, year, period))
+            run_id = con.execute("INSERT INTO progress_run (city, year, period, recorded_at, table_version, generator)"
+                                 " VALUES (?, ?, ?, ?, ?, ?)", (city, year, period, now, table_version,
+                                                               generator)).lastrowid
+            con.executemany("INSERT INTO progress_task VALUES (?, ?, ?, ?, ?)",
+                            [(run_id, t.task, t.status, t.overdue_days, t.deadline) for t in tasks])
+            con.executemany("INSERT INTO progress_answer VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [(run_id, a.task, a.unit, *(getattr(a, f) for f in _ANSWER_FIELDS)) for a in answers])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return run_id
+
+
+def _progress_runs(con, city: str, year: int) -> list[tuple[int, str]]:
+    return con.execute("SELECT id, period FROM progress_run WHERE city = ? AND year = ? AND superseded = 0"
+                       " ORDER BY period, id", (city, year)).fetchall()
+
+
+def progress_periods(path: Path, city: str, year: int) -> list[str]:
+    """The periods of ``year`` recorded for ``city`` (current runs), in order."""
+    with _connect(path, write=False, need=PROGRESS_SCHEMA) as con:
+        return [] if con is None else [p for _, p in _progress_runs(con, city, year)]
+
+
+def progress_before(path: Path, city: str, year: int, period: str) -> tuple[str, dict[tuple[int, str], ProgressAnswer]]:
+    """The latest recorded period of ``year`` before ``period`` and its answers ((task, unit) ->
+    answer); ("", {}) when there is none."""
+    with _connect(path, write=False, need=PROGRESS_SCHEMA) as con:
+        if con is None:
+            return "", {}
+        earlier = [(rid, p) for rid, p in _progress_runs(con, city, year) if p < period]
+        if not earlier:
+            return "", {}
+        rid, found = earlier[-1]
+        rows = con.execute(f"SELECT task, unit, {', '.join(_ANSWER_FIELDS)} FROM progress_answer WHERE run_id = ?",
+                           (rid,)).fetchall()
+        return found, {(r[0], r[1]): ProgressAnswer(r[0], r[1], **{f: _blank(f, v) for f, v in zip(_ANSWER_FIELDS, r[2:])})
+                       for r in rows}
+
+
+def _blank(name: str, value):
+    return value if value is not None or name == "percent" else ""
+
+
+def progress_trajectory(path: Path, city: str, year: int) -> dict[int, list[tuple[str, ProgressTask]]]:
+    """task -> [(period, its state)] over the recorded periods of ``year``, in order."""
+    out: dict[int, list[tuple[str, ProgressTask]]] = {}
+    with _connect(path, write=False, need=PROGRESS_SCHEMA) as con:
+        if con is None:
+            return out
+        for rid, period in _progress_runs(con, city, year):
+            for task, status, days, deadline in con.execute(
+                    "SELECT task, status, overdue_days, deadline FROM progress_task WHERE run_id = ? ORDER BY task",
+                    (rid,)):
+                out.setdefault(task, []).append((period, ProgressTask(task, status or "", days or 0, deadline or "")))
+    return out
