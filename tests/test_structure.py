@@ -29,8 +29,8 @@ LAYERS = [
     {"returns"},                                # consolidate
     {"score"},                                # score
     {"scorecard", "report", "status", "overview", "historyview"},
-    {"round", "printing", "mail"},
-    {"bycity", "demo"},
+    {"round", "printing", "mail", "progress"},  # progress: the in-year progress rounds (工作调度)
+    {"bycity", "demo", "progressdemo"},
     {"cli", "__main__"},
 ]
 MAX_MODULE_LINES = 400

@@ -12,7 +12,7 @@ from .model import NOT_ANSWERED, NOT_RETURNED, ProgressRound, TaskState
 
 __all__ = ["write_meeting", "summary_text", "status_rules", "workbook_title", "RANK_COLUMNS", "OVERDUE_COLUMNS"]
 
-RANK_COLUMNS = (("名次", 5), ("单位", 19), ("牵头任务", 6), ("已完成", 6), ("完成率", 7), ("滞后数", 6))
+RANK_COLUMNS = (("名次", 5), ("单位", 19), ("报送", 7), ("牵头任务", 6), ("已完成", 6), ("完成率", 7), ("滞后数", 6))
 GAP = 2
 OVERDUE_COLUMNS = (("序号", 5), ("任务", 22), ("牵头单位", 17), ("完成时限", 10), ("状态", 8), ("逾期天数", 7))
 RIGHT = len(RANK_COLUMNS) + 1                       # first column of the overdue list
@@ -64,6 +64,7 @@ def write_meeting(rnd: ProgressRound, ws, st) -> None:
     for c, (head, _) in enumerate(OVERDUE_COLUMNS, start=RIGHT):
         ws.write_string(4, c, head, st.header)
     row = _rows(rnd, ws, st, 5)
+    st.unit_status_rules(ws, xl_range(5, 2, 4 + max(len(rnd.units), 1), 2))
     if rnd.overdue:
         status_rules(rnd, ws, st, xl_range(5, RIGHT + 4, 4 + len(rnd.overdue), RIGHT + 4))
     note = (f"说明：完成率＝本单位报告“{rnd.statuses.done}”的牵头任务数÷牵头任务数；滞后数＝报告“{rnd.statuses.lagging}”"
@@ -80,7 +81,8 @@ def _rows(rnd: ProgressRound, ws, st, row: int) -> int:
         texts = []
         if n < len(rnd.units):
             r = rnd.units[n]
-            values = [r.rank, r.unit, len(r.tasks), len(r.done), f"{r.rate:.0f}%", len(r.lagging)]
+            values = [r.rank, r.unit, UNIT_STATUS_LABELS[r.status], len(r.tasks), len(r.done), f"{r.rate:.0f}%",
+                      len(r.lagging)]
             _write(ws, st, row + n, 0, values)
             texts.append((r.unit, RANK_COLUMNS[1][1]))
         if n < len(overdue):

@@ -120,11 +120,15 @@ def unit_rank(collection: Collection, period: Period, st: Statuses, unit: str, t
 
 
 def rank_units(ranks: list[UnitRank]) -> list[UnitRank]:
-    """Highest 完成率 first, then fewest 滞后; equal places share a rank."""
-    ordered = sorted(ranks, key=lambda r: (-r.rate, len(r.lagging)))
+    """Highest 完成率 first, then fewest 滞后, a unit that returned nothing after one that did; equal
+    places share a rank."""
+    def key(r: UnitRank) -> tuple:
+        return -r.rate, len(r.lagging), r.status == UNIT_MISSING
+
+    ordered = sorted(ranks, key=key)
     for n, r in enumerate(ordered):
         prev = ordered[n - 1] if n else None
-        r.rank = prev.rank if prev and (prev.rate, len(prev.lagging)) == (r.rate, len(r.lagging)) else n + 1
+        r.rank = prev.rank if prev and key(prev) == key(r) else n + 1
     return ordered
 
 

@@ -16,6 +16,7 @@ from typing import Callable
 from .. import __version__
 from ..console import Progress
 from ..data import Collection, ProgressAnswer
+from ..findings import severity_counts
 from ..history import (
     HistoryError,
     ProgressTask,
@@ -122,6 +123,9 @@ def summary_lines(out: ProgressOutput) -> list[str]:
         lines.append(f"  逾期：任务{s.task.seq} {s.task.title}（{'、'.join(s.reporters)}，{s.status}，逾期 {s.overdue_days} 天）")
     top = [f"{r.rank}. {r.unit} {r.rate:.0f}%" for r in rnd.units[:3]]
     lines.append("完成率前三：" + "；".join(top))
+    counts = severity_counts(rnd.findings())
+    if counts:
+        lines.append("问题清单：" + counts + "（详见调度表“问题清单”工作表）")
     lines += [f"注意：{f.message}" for f in rnd.report if f.code == "progress-period-out-of-order"]
     lines += [f"注意：{n}" for n in out.notices]
     if out.recorded:

@@ -15,7 +15,8 @@ from ..xlsx import print_setup
 from .meeting import status_rules, workbook_title, write_meeting
 from .model import ProgressRound, TaskState
 
-__all__ = ["SHEETS", "MEETING_SHEET", "TASKS_SHEET", "UNITS_SHEET", "FINDINGS_SHEET", "write_dispatch"]
+__all__ = ["SHEETS", "MEETING_SHEET", "TASKS_SHEET", "UNITS_SHEET", "FINDINGS_SHEET", "write_dispatch",
+           "write_meeting_page"]
 
 TASKS_SHEET, UNITS_SHEET, FINDINGS_SHEET = "任务进展", "单位排名", "问题清单"
 MEETING_SHEET = "推进会通报"
@@ -44,6 +45,14 @@ def write_dispatch(rnd: ProgressRound, path: Path) -> Path:
     return Path(path)
 
 
+def write_meeting_page(rnd: ProgressRound, path: Path) -> Path:
+    """The 推进会通报 sheet alone, as its own workbook (to print the meeting's one page)."""
+    with report_workbook(path) as wb:
+        write_meeting(rnd, wb.add_worksheet(MEETING_SHEET), Styles(wb))
+        wb.set_properties({"title": workbook_title(rnd).replace("工作进展调度表", "工作推进会通报")})
+    return Path(path)
+
+
 def _head(ws, st, row: int, columns, title: str) -> None:
     ws.merge_range(0, 0, 0, len(columns) - 1, title, st.title)
     ws.set_row(0, 26)
@@ -69,7 +78,9 @@ def _task_values(rnd: ProgressRound, state: TaskState) -> list:
     t = state.task
     percents = [a.percent for a in state.answers.values() if a.percent is not None]
     milestone = state.next_milestone(rnd.period)
-    return [t.seq, t.title, "、".join(state.reporters), t.deadline.isoformat() if t.deadline else "（未定）",
+    leads = "、".join(state.reporters) + (f"\n（未报送或未填写：{'、'.join(state.missing)}）"
+                                          if state.missing and len(state.reporters) > 1 else "")
+    return [t.seq, t.title, leads, t.deadline.isoformat() if t.deadline else "（未定）",
             state.status, min(percents) if percents else None, state.overdue_days,
             trajectory_text(state, f"{rnd.period.text} {state.status}"), per_unit(state, "report"),
             per_unit(state, "issues"), per_unit(state, "plan"), per_unit(state, "eta"),
