@@ -40,6 +40,7 @@ __all__ = [
     "record_progress",
     "runs",
     "series",
+    "trajectory_text",
 ]
 
 HISTORY_ENV = "JIESHUI_HISTORY"
@@ -280,6 +281,11 @@ class ProgressTask:
 
 
 PROGRESS_SCHEMA = 2           # the schema version that has the progress tables
+def trajectory_text(steps: list[tuple[str, ProgressTask]], sep: str = " → ") -> str:
+    """A task over the periods: 2023-04 推进中 → 2023-06 推进中（逾期61天） ("" for none)."""
+    return sep.join(f"{p} {t.status}" + (f"（逾期{t.overdue_days}天）" if t.overdue_days else "") for p, t in steps)
+
+
 _ANSWER_FIELDS = ("status", "percent", "report", "issues", "plan", "eta", "file", "cell")
 
 

@@ -16,7 +16,7 @@ from .data import CellValue, Collection
 from .display import show
 from .findings import ERROR, Report
 from .formula.parse import Binary, Name, walk
-from .history import HistoryError, Record, current
+from .history import HistoryError, ProgressTask, Record, current, progress_trajectory
 from .spec import TaskTable
 
 __all__ = ["STORED_FILE", "PrevYear", "apply_prefill", "load_prev", "prefill_values"]
@@ -29,6 +29,8 @@ class PrevYear:
     year: int
     record: Record | None = None
     notices: list[str] = field(default_factory=list)
+    # the round's own year's progress periods (工作调度): task -> [(period, its state)], for the scorecard
+    progress: dict[int, list[tuple[str, ProgressTask]]] = field(default_factory=dict)
 
     def indicator(self, code: str) -> tuple[float | None, str | None]:
         if self.record is None or code not in self.record.indicators:
@@ -37,12 +39,14 @@ class PrevYear:
 
 
 def load_prev(path: Path | None, table: TaskTable) -> PrevYear:
-    """The record of ``table.city`` for the year before; a store problem becomes a notice."""
+    """The record of ``table.city`` for the year before (and the progress periods of the year itself);
+    a store problem becomes a notice."""
     prev = PrevYear(table.year - 1)
     if path is None:
         return prev
     try:
         prev.record = current(path, table.city, table.year - 1)
+        prev.progress = progress_trajectory(path, table.city, table.year)
     except HistoryError as exc:
         prev.notices.append(str(exc))
     return prev

@@ -57,7 +57,7 @@ def write_meeting(rnd: ProgressRound, ws, st) -> None:
     for r, text in enumerate(lines, start=1):
         ws.merge_range(r, 0, r, LAST, text, st.note)
         ws.set_row(r, row_height([(text, width)], small=True))
-    ws.merge_range(3, 0, 3, len(RANK_COLUMNS) - 1, "一、牵头单位排名（按完成率，再按滞后数）", st.section)
+    ws.merge_range(3, 0, 3, len(RANK_COLUMNS) - 1, "一、牵头单位排名（按完成率，再按报送和滞后数）", st.section)
     ws.merge_range(3, RIGHT, 3, LAST, f"二、逾期未完成的任务（{len(rnd.overdue)} 项）", st.section)
     for c, (head, _) in enumerate(RANK_COLUMNS):
         ws.write_string(4, c, head, st.header)

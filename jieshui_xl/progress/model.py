@@ -7,7 +7,7 @@ reports it says the most advanced status (已完成); its status is the least ad
 gave, and a unit that gave none (nothing returned, or the cell left blank) counts below every
 status.  A task not done is overdue by the days from its 完成时限 to the period's end.  A unit's
 完成率 is the share of its tasks it reports done; its 滞后数 the tasks it reports lagging (滞后) or has
-not done past their 完成时限.
+not done past their 完成时限.  Units rank by 完成率, then (returned before silent) by 滞后数.
 """
 
 from __future__ import annotations
@@ -120,10 +120,10 @@ def unit_rank(collection: Collection, period: Period, st: Statuses, unit: str, t
 
 
 def rank_units(ranks: list[UnitRank]) -> list[UnitRank]:
-    """Highest 完成率 first, then fewest 滞后, a unit that returned nothing after one that did; equal
-    places share a rank."""
+    """Highest 完成率 first; at equal 完成率 a unit that returned nothing after those that did, then
+    fewest 滞后; equal places share a rank."""
     def key(r: UnitRank) -> tuple:
-        return -r.rate, len(r.lagging), r.status == UNIT_MISSING
+        return -r.rate, r.status == UNIT_MISSING, len(r.lagging)
 
     ordered = sorted(ranks, key=key)
     for n, r in enumerate(ordered):

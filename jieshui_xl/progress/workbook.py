@@ -8,6 +8,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..history import ProgressTask, trajectory_text
 from ..labels import UNIT_STATUS_LABELS
 from ..scorecard.findings_sheet import write_findings
 from ..scorecard.styles import Styles, report_workbook, row_height
@@ -68,12 +69,6 @@ def per_unit(state: TaskState, part: str) -> str:
     return "\n".join(f"{u}：{t}" if several else t for u, t in texts if t)
 
 
-def trajectory_text(state: TaskState, current: str) -> str:
-    """Earlier periods' statuses, then this one: 2023-04 推进中 → 2023-06 已完成."""
-    steps = [f"{p} {s.status}" for p, s in state.trajectory] + [current]
-    return " → ".join(steps)
-
-
 def _task_values(rnd: ProgressRound, state: TaskState) -> list:
     t = state.task
     percents = [a.percent for a in state.answers.values() if a.percent is not None]
@@ -82,7 +77,8 @@ def _task_values(rnd: ProgressRound, state: TaskState) -> list:
                                           if state.missing and len(state.reporters) > 1 else "")
     return [t.seq, t.title, leads, t.deadline.isoformat() if t.deadline else "（未定）",
             state.status, min(percents) if percents else None, state.overdue_days,
-            trajectory_text(state, f"{rnd.period.text} {state.status}"), per_unit(state, "report"),
+            trajectory_text(state.trajectory + [(rnd.period.text, ProgressTask(t.seq, state.status, state.overdue_days))]),
+            per_unit(state, "report"),
             per_unit(state, "issues"), per_unit(state, "plan"), per_unit(state, "eta"),
             f"{milestone[0].isoformat()} {milestone[1]}".strip() if milestone else ""]
 
