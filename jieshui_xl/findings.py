@@ -108,7 +108,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unit-not-returned": (WARNING, "未收到{unit}的填报表。其负责的数据项为“数据缺失”，请催报。"),
     # -- progress rounds (工作调度) ---------------------------------------------------------------
     "progress-not-returned": (WARNING, "未收到{unit}的 {period} 期工作进展调度表，其牵头的任务按“未报送”计，请催报。"),
-    "progress-status-missing": (WARNING, "任务{task}“{title}”未选择状态，按“{lagging}”计。请{unit}补报。"),
+    "progress-status-missing": (WARNING, "任务{task}“{title}”未选择状态，按未完成计。请{unit}补报。"),
     "progress-overdue": (WARNING, "任务{task}“{title}”完成时限为 {deadline}，到 {period_end} 仍为“{value}”，已逾期 {days} 天。"
                                   "请{unit}说明原因和完成时间。"),
     "progress-eta-after-deadline": (INFO, "任务{task}“{title}”预计完成时间 {value} 晚于完成时限 {deadline}。"),

@@ -157,7 +157,7 @@ def _findings(out: ProgressRound) -> None:
             answer = state.answers.get(unit)
             where = dict(unit=unit, file=answer.file if answer else None, task=t.seq, title=t.title)
             if out.collection.unit_status(unit) != UNIT_MISSING and (answer is None or not answer.status):
-                report.add("progress-status-missing", lagging=st.lagging, **where)
+                report.add("progress-status-missing", **where)
             days = overdue_days(t, period, answer is not None and answer.status == st.done)
             if days and t.deadline is not None:
                 report.add("progress-overdue", value=answer.status if answer and answer.status else state.status,
