@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .findings import JieshuiError
+from . import JieshuiError, __version__
 
 TASK_TABLE_HELP = "任务分工表路径（默认：随程序提供的 templates/task_division.xlsx）"
 YEAR_HELP = "考核年度（默认：任务分工表“参数”中的 period_year）"
@@ -19,13 +18,13 @@ HISTORY_HELP = ("历史数据库文件（SQLite；默认：环境变量 JIESHUI_
 
 def _refuse(outputs, inputs=(), returns=None):
     """Inputs are read-only: refuse an output inside the returns folder or over an input."""
-    from .paths import refuse_outputs_over_inputs
+    from . import refuse_outputs_over_inputs
 
     refuse_outputs_over_inputs(outputs, inputs, returns)
 
 
 def _table(task_table, year, city=None):
-    from .spec import load_task_table
+    from . import load_task_table
 
     return load_task_table(task_table, year=year, city=city)
 
@@ -71,14 +70,12 @@ def templates(task_table, year, city, out_dir, history, period):
     if period:
         return _progress_templates(task_table, year, city, out_dir, history, period)
     table = _table(task_table, year, city)
-    from .prevyear import load_prev
-    from .template import write_templates
+    from . import load_prev, prefill_line, write_templates
 
     prev = load_prev(_store(history), table)
     _echo_notices(prev.notices)
     paths = write_templates(table, Path(out_dir), progress=click.echo, prev=prev)
-    if prev.record is None and not prev.notices:
-        click.echo(f"历史数据库中没有{table.city}{prev.year}年度的记录，填报表未预填上年数据。")
+    click.echo(prefill_line(table, prev))
     click.echo(f"已为 {table.city}{table.year} 年度生成 {len(paths)} 份填报表，位于：{Path(out_dir).resolve()}")
 
 
@@ -109,15 +106,15 @@ def _progress_templates(task_table, year, city, out_dir, history, period_text):
 
 def _collect(folder, task_table, year):
     table = _table(task_table, year)
-    from .returns import collect
+    from . import collect
 
     return table, collect(table, Path(folder), progress=_progress())
 
 
 def _progress():
-    from .console import progress
+    from . import console_progress
 
-    return progress()
+    return console_progress()
 
 
 @main.command()
@@ -150,7 +147,7 @@ def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city, his
         return _consolidate_by_city(ctx, folder, task_table, year, out_file, json_file, history)
     out_param = next(p for p in ctx.command.params if p.name == "out_file")
     out_file = click.Path(dir_okay=False).convert(out_file, out_param, ctx)   # a file, as always
-    from .round import output_lines, run_round, summary_lines
+    from . import output_lines, run_round, summary_lines
 
     table, collection = _collect(folder, task_table, year)
     out = run_round(table, collection, Path(out_file), json_file and Path(json_file), history=_store(history))
@@ -173,9 +170,9 @@ def _consolidate_progress(folder, task_table, year, out_file, json_file, by_city
 
 def _store(history):
     """The history store: --history, else the default (README names it; $JIESHUI_HISTORY overrides)."""
-    from .history import default_path
+    from . import default_history_path
 
-    return Path(history) if history else default_path()
+    return Path(history) if history else default_history_path()
 
 
 def _echo_notices(notices):
@@ -184,7 +181,7 @@ def _echo_notices(notices):
 
 
 def _consolidate_by_city(ctx, folder, task_table, year, out_dir, json_file, history):
-    from .bycity import consolidate_by_city
+    from . import consolidate_by_city
 
     if Path(out_dir).exists() and not Path(out_dir).is_dir():
         out_param = next(p for p in ctx.command.params if p.name == "out_file")
@@ -192,7 +189,7 @@ def _consolidate_by_city(ctx, folder, task_table, year, out_dir, json_file, hist
                                  ctx=ctx, param=out_param)
     if json_file:
         click.echo("提示：加 --by-city 时各区县及汇总的 JSON 自动写入输出文件夹，已忽略 --json。")
-    from .round import output_lines, summary_lines
+    from . import output_lines, summary_lines
 
     done = consolidate_by_city(Path(folder), Path(out_dir), task_table=task_table, year=year,
                                progress=_progress(), history=_store(history))
@@ -212,15 +209,13 @@ def _consolidate_by_city(ctx, folder, task_table, year, out_dir, json_file, hist
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="输出 JSON 文件")
 def status(folder, task_table, year, json_file):
     """列出各填报单位的报送情况：已报送 / 被退回 / 未报送。"""
-    from .outputs import write_json
-    from .status import status_json, unit_label
+    from . import status_json, status_lines, write_json
 
     _refuse([json_file], [task_table], returns=folder)
     table, collection = _collect(folder, task_table, year)
     data = status_json(table, collection)
-    for unit in data["units"]:
-        extra = f"（{unit['file']}，错误 {unit['errors']} 条）" if unit["file"] else ""
-        click.echo(f"{unit['unit']}：{unit_label(unit)}{extra}")
+    for line in status_lines([collection.unit_state(u) for u in table.reporting_units()]):
+        click.echo(line)
     if json_file:
         write_json(json_file, data)
 
@@ -237,7 +232,7 @@ def demo(out_dir, progress_demo):
 
         run_progress_demo(Path(out_dir), echo=click.echo)
         return
-    from .demo import run_demo
+    from . import run_demo
 
     run_demo(Path(out_dir), echo=click.echo)
 
@@ -264,7 +259,7 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
     使用 --ssl / --starttls 时总是验证邮件服务器的证书；服务器使用单位内部 CA 签发的证书时，
     请把该 CA 证书（PEM 格式，可向信息中心索取）的路径设到环境变量 JIESHUI_SMTP_CAFILE。
     """
-    from .mail import run_mail
+    from . import run_mail
 
     _refuse([outbox], [task_table, templates_dir], returns=returned_dir)
     kind = None
@@ -288,23 +283,22 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
               help="导出为表格（.csv 或 .xlsx）：城市 × 年度 × 指标的数值和达标情况")
 def history(history, city, json_file, export_file):
     """列出历史数据库中记录的各年度汇总结果（城市、年度、时间、当前/已被替代、达标项数）。"""
-    from .history import HistoryError, history_json
-    from .historyview import export_table, table_lines
+    from . import HistoryError, export_history, history_json, history_lines
 
     store = _store(history)
     try:
         data = history_json(store, city)
     except HistoryError as exc:
         raise JieshuiError(str(exc).replace("本次未使用历史数据库，评分表照常生成；", "")) from None
-    for line in table_lines(store, data):
+    for line in history_lines(store, data):
         click.echo(line)
     if json_file:
-        from .outputs import write_json
+        from . import write_json
 
         write_json(json_file, data)
         click.echo(f"JSON：{Path(json_file).resolve()}")
     if export_file:
-        click.echo(f"已导出：{export_table(data, Path(export_file)).resolve()}")
+        click.echo(f"已导出：{export_history(data, Path(export_file)).resolve()}")
 
 
 @main.command(name="print")
@@ -312,7 +306,7 @@ def history(history, city, json_file, export_file):
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="PDF 输出路径（默认与工作簿同名）")
 def print_(workbook, out_file):
     """用 LibreOffice 把工作簿（如评分表）转换为 PDF，便于打印。"""
-    from .printing import pdf_target, print_pdf
+    from . import pdf_target, print_pdf
 
     _refuse([pdf_target(workbook, out_file)], [workbook])
     pdf = print_pdf(Path(workbook), Path(out_file) if out_file else None)

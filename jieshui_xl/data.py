@@ -11,10 +11,9 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from .findings import Report
-from .labels import ACCEPTED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
+from .labels import ACCEPTED, REJECTED, UNIT_STATUS_LABELS, UNREADABLE_LABEL, SubmissionStatus, UnitStatus
 
-__all__ = ["CellValue", "Collection", "ProgressAnswer", "Submission", "TaskAnswer"]
-
+__all__ = ["CellValue", "Collection", "ProgressAnswer", "Submission", "TaskAnswer", "UnitState"]
 
 
 @dataclass(frozen=True)
@@ -65,13 +64,50 @@ class Submission:
     """One file found in the returns folder and what became of it."""
     file: str                   # path relative to the folder
     unit: str | None = None     # identified unit (None when the file is not ours)
-    status: str = ACCEPTED      # accepted | superseded | duplicate | rejected | skipped
+    status: SubmissionStatus = ACCEPTED   # accepted | superseded | duplicate | rejected | skipped
     saved_at: _dt.datetime | None = None
     year: int | None = None
     errors: int = 0
     warnings: int = 0
     reason: str = ""            # why it was not used (Chinese), where it was not
     unreadable: bool = False    # rejected because no reader could open it (the unit is 已收到，无法读取)
+    city: str | None = None     # the city its identity names (None when not identified)
+
+    @property
+    def identified(self) -> bool:
+        """Recognised as a collection workbook by its identity (whatever became of it)."""
+        return self.year is not None
+
+
+@dataclass(frozen=True)
+class UnitState:
+    """A reporting unit's status, decided once (:meth:`Collection.unit_state`) and read by every
+    writer: the scorecard's 报送情况, the JSON, ``status``, the console summary, reminders."""
+    unit: str
+    status: UnitStatus
+    main: Submission | None                 # the file that decides it: the accepted one, else the latest rejected
+    files: tuple[Submission, ...] = ()      # every file identified as the unit's
+
+    @property
+    def file(self) -> str | None:
+        return self.main.file if self.main else None
+
+    @property
+    def unreadable(self) -> bool:
+        return self.main is not None and self.main.status == REJECTED and self.main.unreadable
+
+    @property
+    def errors(self) -> int:
+        return self.main.errors if self.main else 0
+
+    @property
+    def warnings(self) -> int:
+        return self.main.warnings if self.main else 0
+
+    @property
+    def label(self) -> str:
+        """How people read it: 已报送 / 被退回 / 未报送, or 已收到，无法读取."""
+        return UNREADABLE_LABEL if self.unreadable else UNIT_STATUS_LABELS[self.status]
 
 
 @dataclass
@@ -96,11 +132,18 @@ class Collection:
                 return s
         return None
 
-    def unit_status(self, unit: str) -> str:
-        """returned (usable, perhaps with warnings), rejected, or missing."""
+    def unit_state(self, unit: str) -> UnitState:
+        """The one decision of a unit's status: returned (a usable workbook, perhaps with warnings),
+        rejected (only unusable workbooks, or errors that keep items out), or missing (nothing)."""
+        files = tuple(s for s in self.submissions if s.unit == unit)
         accepted = self.accepted(unit)
+        rejected = [s for s in files if s.status == REJECTED]
+        main = accepted or (rejected[-1] if rejected else None)
         if accepted is not None:
-            return UNIT_REJECTED if accepted.errors else UNIT_RETURNED
-        if any(s.unit == unit for s in self.submissions):
-            return UNIT_REJECTED
-        return UNIT_MISSING
+            status = UnitStatus.REJECTED if accepted.errors else UnitStatus.RETURNED
+        else:
+            status = UnitStatus.REJECTED if files else UnitStatus.MISSING
+        return UnitState(unit, status, main, files)
+
+    def unit_status(self, unit: str) -> UnitStatus:
+        return self.unit_state(unit).status

@@ -82,7 +82,7 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
     scorecard = out_dir / "3_评分表" / f"{scorecard_name(table.year, table.city)}.xlsx"
     json_path = scorecard.with_suffix(".json")
     out = run_round(table, collection, scorecard, json_path, history=history)
-    collection, result = out.collection, out.result
+    collection, result = out.round.collection, out.round.result
     pdf = _pdf(scorecard, echo)
     echo("③ 汇总完成：")
     for line in summary_lines(out):

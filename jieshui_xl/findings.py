@@ -10,15 +10,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Iterator
 
-__all__ = ["CATALOGUE", "Finding", "JieshuiError", "Report", "SEVERITY_LABELS", "finding", "severity_counts",
-           "TaskTableError"]
+from .labels import Severity, TextEnum
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+__all__ = ["CATALOGUE", "Finding", "FindingCode", "JieshuiError", "Report", "SEVERITY_LABELS", "Severity", "finding",
+           "severity_counts", "TaskTableError"]
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+SEVERITY_LABELS: dict[str, str] = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
 # code: (severity, message template).  Templates use the finding's own fields ({unit}, {file},
 # {sheet}, {cell}, {field}, {value}) and the extra keyword arguments given to :func:`finding`.
-CATALOGUE: dict[str, tuple[str, str]] = {
+CATALOGUE: dict[str, tuple[Severity, str]] = {
     # -- task table (the administrator's workbook) ----------------------------------------------
     "table-unreadable": (ERROR, "无法打开任务分工表“{file}”：{detail}。请确认文件存在、未被其他程序占用，且为 .xlsx 格式。"),
     "table-missing-sheet": (ERROR, "任务分工表缺少工作表“{sheet}”。请从随程序提供的 templates/task_division.xlsx 恢复该工作表。"),
@@ -122,10 +124,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+# Every code of the catalogue as an enum member (FILE_UNREADABLE = "file-unreadable" ...): a code is
+# written once, in the catalogue; the enum is derived from it.
+FindingCode = TextEnum("FindingCode", {code.upper().replace("-", "_"): code for code in CATALOGUE})  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
 class Finding:
-    code: str
-    severity: str
+    code: str                   # a FindingCode member (equal to its text)
+    severity: str               # a Severity member
     message: str
     unit: str | None = None
     file: str | None = None
@@ -135,7 +142,7 @@ class Finding:
     value: str | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "code": str(self.code), "severity": str(self.severity)}
 
     @property
     def where(self) -> str:
@@ -154,10 +161,10 @@ class _Blank(dict):
 def finding(code: str, **kw) -> Finding:
     """Build a finding from the catalogue; extra keywords fill the message template."""
     severity, template = CATALOGUE[code]
-    severity = kw.pop("severity", None) or severity
+    severity = Severity(kw.pop("severity", None) or severity)
     loc = {k: (None if kw.get(k) is None else str(kw[k])) for k in _LOCATION}
     message = template.format_map(_Blank({k: v for k, v in kw.items() if v is not None}))
-    return Finding(code=code, severity=severity, message=message, **loc)
+    return Finding(code=FindingCode(code), severity=severity, message=message, **loc)
 
 
 def severity_counts(findings: Iterable[Finding]) -> str:
@@ -200,7 +207,8 @@ class Report:
 
 
 class JieshuiError(Exception):
-    """The run cannot go on; the message (Chinese) tells the coordinator what to do."""
+    """The run cannot go on; the message (Chinese) tells the coordinator what to do.  The one root of
+    every exception the package raises on purpose (task table, history store, output, mail)."""
 
 
 class TaskTableError(JieshuiError):

@@ -233,7 +233,7 @@ def history_cost(runs: int = 20) -> None:
         t_round = time.perf_counter() - t0
         t0 = time.perf_counter()
         for _ in range(runs):
-            record(store, table, out.collection, out.result)
+            record(store, table, out.round.collection, out.round.result)
         t_record = (time.perf_counter() - t0) / runs
         t0 = time.perf_counter()
         for _ in range(runs):
@@ -241,7 +241,7 @@ def history_cost(runs: int = 20) -> None:
         t_read = (time.perf_counter() - t0) / runs
         size = store.stat().st_size / runs / 1024
     print(f"history store: record {t_record * 1000:.1f} ms, read last year {t_read * 1000:.1f} ms per run "
-          f"({len(out.collection.values)} item values), {size:.0f} KB per run; a round without the store "
+          f"({len(out.round.collection.values)} item values), {size:.0f} KB per run; a round without the store "
           f"(compute + scorecard + JSON) {t_round * 1000:.0f} ms")
 
 

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from conftest import SAMPLE_I15_ROWS, make_collection
 
-from jieshui_xl.score import compute
 from jieshui_xl.scorecard import calc_sheet, submissions_sheet, write_scorecard
 from jieshui_xl.scorecard.styles import NOTE_SIZE, row_height
+from jieshui_xl.scored import compute_round
 from jieshui_xl.spec import load_task_table
 from jieshui_xl.xlsx import Pager, keep_blocks_together
 
@@ -21,7 +21,7 @@ from jieshui_xl.xlsx import Pager, keep_blocks_together
 def wb(tmp_path_factory):
     table = load_task_table()
     collection = make_collection(table, rows=SAMPLE_I15_ROWS)
-    path = write_scorecard(table, collection, compute(table, collection), tmp_path_factory.mktemp("p") / "s.xlsx")
+    path = write_scorecard(compute_round(table, collection), tmp_path_factory.mktemp("p") / "s.xlsx")
     return openpyxl.load_workbook(path)
 
 

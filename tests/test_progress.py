@@ -17,11 +17,11 @@ from table_builder import SMALL_TABLE, TableBuilder, literal_table
 
 from jieshui_xl.fill import fill_workbook
 from jieshui_xl.findings import TaskTableError
-from jieshui_xl.history import progress_before, progress_periods, progress_trajectory
 from jieshui_xl.mail.progress import progress_mail
 from jieshui_xl.mail.run import run_mail
 from jieshui_xl.progress import collect_progress, run_progress, write_forms
 from jieshui_xl.progress.model import NOT_RETURNED
+from jieshui_xl.progressstore import progress_before, progress_periods, progress_trajectory
 from jieshui_xl.returns import collect
 from jieshui_xl.spec import load_task_table
 from jieshui_xl.spec.progress import Period, progress_units, statuses
@@ -29,9 +29,9 @@ from jieshui_xl.template import write_templates
 
 # task 1 (deadline 2024-04-30, a milestone) led by 甲局; task 2 (deadline 2024-09-30) led by 乙局
 TASKS = """
-    | 序号 | 类别 | 任务名称     | 任务内容       | 牵头单位 | 责任单位 | 关联指标 | 完成时限   | 阶段节点                          |
-    | 1    | 基础 | 编制节水规划 | 编制并报批规划 | 甲局     |          |          | 2024-04-30 | 2024-03-31 完成初稿；2024-08-31 报批 |
-    | 2    | 指标 | 绿地         | 提高绿地比例   | 乙局     |          | A01      | 2024-09-30 |                                   |
+    | 序号 | 类别 | 任务名称 | 任务内容 | 牵头单位 | 责任单位 | 关联指标 | 完成时限 | 阶段节点 |
+    | 1 | 基础 | 编制节水规划 | 编制并报批规划 | 甲局 | | | 2024-04-30 | 2024-03-31 完成初稿；2024-08-31 报批 |
+    | 2 | 指标 | 绿地 | 提高绿地比例 | 乙局 | | A01 | 2024-09-30 | |
 """
 
 

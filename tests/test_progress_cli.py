@@ -14,14 +14,14 @@ from test_printing import _is_a4_landscape, page_sizes
 
 from jieshui_xl.cli import main
 from jieshui_xl.fill import fill_workbook
-from jieshui_xl.history import progress_trajectory
 from jieshui_xl.prevyear import PrevYear
 from jieshui_xl.printing import print_pdf
 from jieshui_xl.progress import collect_progress, evaluate
 from jieshui_xl.progress.workbook import write_meeting_page
+from jieshui_xl.progressstore import progress_trajectory
 from jieshui_xl.returns import collect
-from jieshui_xl.score import compute
 from jieshui_xl.scorecard import write_scorecard
+from jieshui_xl.scored import compute_round
 from jieshui_xl.spec.progress import Period
 
 
@@ -121,7 +121,7 @@ def test_the_yearly_scorecard_shows_the_years_periods(table, tmp_path):
     fill_workbook(form, tmp_path / "data_returns" / "a.xlsx", [("task03_status", None, "已完成")])
     collection = collect(table, tmp_path / "data_returns")
     prev = PrevYear(table.year - 1, progress=progress_trajectory(store, table.city, table.year))
-    path = write_scorecard(table, collection, compute(table, collection), tmp_path / "评分表.xlsx", prev=prev)
+    path = write_scorecard(compute_round(table, collection, prev), tmp_path / "评分表.xlsx")
     ws = openpyxl.load_workbook(path)["基础管理"]
     texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "2023-04 推进中\n2023-06 已完成" in texts

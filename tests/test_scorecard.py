@@ -17,17 +17,17 @@ from jieshui_xl.findings import SEVERITY_LABELS
 from jieshui_xl.formula import NAME_PATTERN, looks_like_cell_reference
 from jieshui_xl.labels import STATUS_LABELS, VERDICTS
 from jieshui_xl.logic import logic
-from jieshui_xl.score import compute
 from jieshui_xl.scorecard import SHEETS, score_sheet, write_scorecard
+from jieshui_xl.scored import compute_round
 
 EXPECTED_SHEETS = ["评分表", "基础管理", "汇总数据", "计算过程", "问题清单", "报送情况", "达标对比图", "历年趋势"]
 
 
 def build(table, tmp_path, collection=None, name="评分表.xlsx"):
     collection = collection or make_collection(table, rows=SAMPLE_I15_ROWS)
-    result = compute(table, collection)
-    path = write_scorecard(table, collection, result, tmp_path / "out" / name)
-    return collection, result, path
+    rnd = compute_round(table, collection)
+    path = write_scorecard(rnd, tmp_path / "out" / name)
+    return rnd.collection, rnd.result, path
 
 
 def cell_of(wb, name):

@@ -30,7 +30,8 @@ def progress_mail(table: TaskTable, period: Period) -> MailKind:
         return build_message(table, unit, workbook, reminder, sender=sender, text=text)
 
     def filename(table: TaskTable, unit: str, reminder: Reminder | None) -> str:
-        tag = "" if reminder is None else {MISSING: "_催报", REJECTED: "_退回修改"}.get(reminder.status, "_督办")
+        tags: dict[str, str] = {MISSING: "_催报", REJECTED: "_退回修改"}
+        tag = "" if reminder is None else tags.get(str(reminder.status), "_督办")
         return safe_filename(f"{period.text}_工作调度_{unit}{tag}.eml")
 
     return MailKind(expect=expect(period), units=progress_units, reminders=reminders, message=message,

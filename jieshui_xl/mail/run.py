@@ -70,13 +70,12 @@ def reminders_for(table, collection) -> dict[str, Reminder]:
     """Units whose status is missing or rejected, with what is wrong for the rejected ones."""
     out: dict[str, Reminder] = {}
     for unit in table.reporting_units():
-        status = collection.unit_status(unit)
-        if status == MISSING:
+        state = collection.unit_state(unit)
+        if state.status == MISSING:
             out[unit] = Reminder(MISSING)
-        elif status == REJECTED:
+        elif state.status == REJECTED:
             errors = [f for f in collection.report if f.unit == unit and f.severity == ERROR]
-            reasons = [s.reason for s in collection.submissions
-                       if s.unit == unit and s.status == FILE_REJECTED and s.reason]
+            reasons = [s.reason for s in state.files if s.status == FILE_REJECTED and s.reason]
             out[unit] = Reminder(REJECTED, errors, list(dict.fromkeys(reasons)))
     return out
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from ..data import Collection, ProgressAnswer
 from ..findings import Report
-from ..history import ProgressTask
 from ..labels import UNIT_MISSING, UNIT_STATUS_LABELS
+from ..progressstore import ProgressTask
 from ..spec import Task, TaskTable
 from ..spec.cells import parse_date
 from ..spec.progress import Period, Statuses, overdue_days, progress_tasks, progress_units, statuses, task_reporters

@@ -17,16 +17,10 @@ from .. import __version__
 from ..console import Progress
 from ..data import Collection, ProgressAnswer
 from ..findings import severity_counts
-from ..history import (
-    HistoryError,
-    ProgressTask,
-    progress_before,
-    progress_periods,
-    progress_trajectory,
-    record_progress,
-)
+from ..history import HistoryError
 from ..identity import PROGRESS_KIND
 from ..outputs import write_json
+from ..progressstore import ProgressTask, progress_before, progress_periods, progress_trajectory, record_progress
 from ..returns import Expect, collect
 from ..spec import TaskTable
 from ..spec.progress import Period

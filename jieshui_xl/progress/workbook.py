@@ -8,8 +8,8 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..history import ProgressTask, trajectory_text
 from ..labels import UNIT_STATUS_LABELS
+from ..progressstore import ProgressTask, trajectory_text
 from ..scorecard.findings_sheet import write_findings
 from ..scorecard.styles import Styles, report_workbook, row_height
 from ..xlsx import print_setup

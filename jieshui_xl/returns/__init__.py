@@ -170,7 +170,7 @@ class _Run:
         if ident is None:
             o.report.add("file-unknown", file=book.name)
             return _reject(o)
-        o.submission.unit, o.submission.year = ident.unit, ident.year
+        o.submission.unit, o.submission.year, o.submission.city = ident.unit, ident.year, ident.city
         o.generated_at = _generated_at(ident)
         self.idents[id(o)] = ident
         found = [p for p in problems(self.table, ident, self.expect) if p[0] != "file-wrong-city"]

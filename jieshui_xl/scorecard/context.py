@@ -14,11 +14,13 @@ from typing import Callable
 from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..data import Collection
+from ..data import Collection, UnitState
 from ..findings import JieshuiError
 from ..formula import ExcelError, Formula
 from ..logic import Logic
+from ..prevyear import PrevYear
 from ..score import Result
+from ..scored import Round, Trend
 from ..spec import TaskTable
 from .styles import Styles, row_height
 
@@ -78,17 +80,34 @@ def sheet_ref(sheet: str, row: int, col: int, row2: int | None = None, col2: int
 
 @dataclass
 class Context:
-    table: TaskTable
-    collection: Collection
-    result: Result
+    round: Round
     wb: Workbook
     st: Styles
     sheets: dict = field(default_factory=dict)          # sheet name -> worksheet
     names: dict = field(default_factory=dict)           # defined name -> reference
     used: set = field(default_factory=set)              # names used by written formulas
     table_cells: dict = field(default_factory=dict)     # (table, row index, column code) -> reference
-    prev: object = None                                 # prevyear.PrevYear: the record of the year before
-    trend: dict = field(default_factory=dict)           # year -> code -> (value, status), history + this round
+
+    # -- the round (read only) --------------------------------------------------------------------
+    @property
+    def table(self) -> TaskTable:
+        return self.round.table
+
+    @property
+    def collection(self) -> Collection:
+        return self.round.collection
+
+    @property
+    def result(self) -> Result:
+        return self.round.result
+
+    @property
+    def prev(self) -> PrevYear:
+        return self.round.prev
+
+    @property
+    def trend(self) -> Trend:
+        return self.round.trend
 
     # -- names ----------------------------------------------------------------------------------
     def define(self, name: str, sheet: str, row: int, col: int, row2: int | None = None,
@@ -128,15 +147,18 @@ class Context:
         """Python's value of any name of the round (the evaluator :func:`compute` used)."""
         return self.result.value(name)
 
+    def unit_state(self, unit: str) -> UnitState:
+        return self.round.unit(unit)
+
     def unit_status(self, unit: str) -> str:
-        return self.collection.unit_status(unit)
+        return self.unit_state(unit).status
 
     def contact(self, unit: str) -> str:
         info = self.collection.contacts.get(unit) or {}
         return " ".join(str(p) for p in (info.get("name"), info.get("phone")) if p)
 
     def findings(self) -> list:
-        return list(self.collection.report) + list(self.result.report)
+        return list(self.round.report)
 
 
 def cache(value):

@@ -98,7 +98,7 @@ DIRECTION = {1: "越高越好", -1: "越低越好", 0: ""}
 def _prev_cells(ctx: Context, ws, row: int, ind, value) -> None:
     """上年值 (from the history store) and 变化 (a live formula, with the direction that is better)."""
     st = ctx.st
-    prev_year: PrevYear | None = ctx.prev  # type: ignore[assignment]
+    prev_year: PrevYear | None = ctx.prev
     prev, _status = prev_year.indicator(ind.code) if prev_year is not None else (None, None)
     if prev is None:
         ws.write_string(row, PREV_COL, "无记录" if prev_year is not None else "", st.text_center)
@@ -198,8 +198,8 @@ def _footnotes(ctx: Context, ws, row: int) -> int:
     lines.append(f"说明：“实际值”“达标情况”“备注”为实时公式，数据见“汇总数据”，计算见“计算过程”，问题见“问题清单”。"
                  f"{STATUS_LABELS[MISSING]}＝所需数据未报送或未采用；{STATUS_LABELS[INVALID]}＝数据相互矛盾或无法计算。"
                  "红底白字整行＝底线指标未达标。实际值按任务分工表规定的小数位显示，判定使用全精度。")
-    if table.notices:
-        lines.append("参数说明：" + "；".join(table.notices))
+    if ctx.round.notices:
+        lines.append("参数说明：" + "；".join(ctx.round.notices))
     remarks = [f"{ind.seq}. {ind.name}：{ind.remark}" for ind in table.indicators if ind.remark]
     if remarks:
         lines.append("指标说明（任务分工表“说明”）：\n" + "\n".join(remarks))

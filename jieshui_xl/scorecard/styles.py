@@ -18,8 +18,10 @@ from ..labels import (
     SEVERITY_COLOURS,
     STATUS_COLOURS,
     STATUS_LABELS,
+    UNIT_REJECTED,
     UNIT_STATUS_COLOURS,
     UNIT_STATUS_LABELS,
+    UNREADABLE_LABEL,
     VETO,
     WARN,
 )
@@ -106,8 +108,9 @@ class Styles:
         self._label_rules(ws, cell_range, STATUS_LABELS, STATUS_COLOURS)
 
     def unit_status_rules(self, ws, cell_range: str) -> None:
-        """Colour a range by reporting-unit status (已报送 / 被退回 / 未报送)."""
-        self._label_rules(ws, cell_range, UNIT_STATUS_LABELS, UNIT_STATUS_COLOURS)
+        """Colour a range by reporting-unit status (已报送 / 被退回 / 未报送; 已收到，无法读取 as 被退回)."""
+        self._label_rules(ws, cell_range, {**UNIT_STATUS_LABELS, "unreadable": UNREADABLE_LABEL},
+                          {**UNIT_STATUS_COLOURS, "unreadable": UNIT_STATUS_COLOURS[UNIT_REJECTED]})
 
     def _label_rules(self, ws, cell_range: str, labels: dict, colours: dict) -> None:
         for code, label in labels.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..history import trajectory_text
+from ..progressstore import trajectory_text
 from ..score import TaskResult
 from ..xlsx import print_setup
 from .context import Context, begin_sheet
@@ -71,7 +71,7 @@ def _task_rows(ctx: Context, ws, tr: TaskResult, row: int, lowest: str) -> int:
 
 def _progress_rows(ctx: Context, ws, row: int) -> None:
     """Every task's status over the year's progress periods (工作调度), where the store records any."""
-    progress = getattr(ctx.prev, "progress", {})
+    progress = ctx.prev.progress
     if not progress:
         return
     st = ctx.st
@@ -89,7 +89,7 @@ def _progress_rows(ctx: Context, ws, row: int) -> None:
 
 def trajectory(ctx: Context, seq: int) -> str:
     """The task's status in each progress period of the year recorded in the store (工作调度), one a line."""
-    return trajectory_text(getattr(ctx.prev, "progress", {}).get(seq, []), sep="\n") or "—"
+    return trajectory_text(ctx.prev.progress.get(seq, []), sep="\n") or "—"
 
 
 def _unit_row(ctx: Context, ws, row: int, tr: TaskResult, unit: str, lowest: str, single: bool) -> None:

@@ -18,7 +18,7 @@ INPUT_FILL, CALC_FILL, HEAD_FILL, BLOCK_FILL = "#FFF2CC", "#DDEBF7", "#F2F2F2", 
 
 # Status colours (conditional formatting): status label -> (background, font colour, meaning);
 # the colours are those of every other workbook (jieshui_xl.labels).
-MEANINGS = {PASS: "按已填数据计算，达到要求", FAIL: "按已填数据计算，未达到要求，请核实数据",
+MEANINGS: dict[str, str] = {PASS: "按已填数据计算，达到要求", FAIL: "按已填数据计算，未达到要求，请核实数据",
             MISSING: "还有必填数据未填写", INVALID: "数据之间有矛盾或无法计算，请核实"}
 STATUS_COLOURS = {STATUS_LABELS[code]: (*colours, MEANINGS[code]) for code, colours in LABEL_COLOURS.items()}
 
