@@ -16,7 +16,7 @@ from helpers_template import read_identity
 from table_builder import SMALL_TABLE, TableBuilder, literal_table
 
 from jieshui_xl.fill import fill_workbook
-from jieshui_xl.findings import TaskTableError
+from jieshui_xl.findings import JieshuiError, TaskTableError
 from jieshui_xl.mail.progress import progress_mail
 from jieshui_xl.mail.run import run_mail
 from jieshui_xl.progress import collect_progress, run_progress, write_forms
@@ -215,3 +215,14 @@ def test_the_next_period_shows_the_trajectory(table, tmp_path):
     out = _period(table, tmp_path, "2024-06", {"甲局": (1, "已完成", {}), "乙局": (2, "推进中", {})}, store)
     assert [(p, s.status) for p, s in out.round.tasks[0].trajectory] == [("2024-04", "推进中")]
     assert out.data["tasks"][0]["trajectory"] == [{"period": "2024-04", "status": "推进中", "overdue_days": 0}]
+
+
+def test_a_folder_without_a_form_of_the_period_writes_and_records_nothing(table, tmp_path):
+    store = tmp_path / "h.sqlite"
+    form = _forms(table, tmp_path / "forms", "2024-04")["甲局"]
+    _return(form, tmp_path / "returns" / "甲局.xlsx", 1, "已完成")
+    period = Period.parse("2024-06")
+    with pytest.raises(JieshuiError, match="2024-06 期的工作进展调度表"):
+        run_progress(table, collect_progress(table, tmp_path / "returns", period), period, tmp_path / "o.xlsx",
+                     None, store)
+    assert not (tmp_path / "o.xlsx").exists() and progress_periods(store, table.city, table.year) == []

@@ -87,7 +87,7 @@ def _opening(table: TaskTable, period: Period, filename: str, reminder: Reminder
         return [f"    现将{form}（附件“{filename}”）发给你单位，请填写你单位牵头任务截至{_date_text(period.end)}"
                 f"的进展情况后报送。"]
     if reminder.status == MISSING:
-        return [f"    截至{today}，尚未收到你单位的{form}。请尽快填写附件“{filename}”并报送。你单位牵头的任务："]
+        return [f"    截至{today}，尚未收到你单位的{form}。请尽快填写附件“{filename}”并报送。你单位负责填报的任务："]
     if reminder.status == REJECTED:
         lines = [f"    你单位报送的{form}未能采用，请修改后重新报送："]
         problems = [f.message for f in reminder.findings] + [r for r in reminder.reasons

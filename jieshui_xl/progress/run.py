@@ -16,9 +16,10 @@ from typing import Callable
 from .. import __version__
 from ..console import Progress
 from ..data import Collection, ProgressAnswer
-from ..findings import severity_counts
+from ..findings import JieshuiError, severity_counts
 from ..history import HistoryError
 from ..identity import PROGRESS_KIND
+from ..labels import SKIPPED
 from ..outputs import write_json
 from ..progressstore import ProgressTask, progress_before, progress_periods, progress_trajectory, record_progress
 from ..returns import Expect, collect
@@ -70,7 +71,13 @@ class ProgressOutput:
 
 def run_progress(table: TaskTable, collection: Collection, period: Period, out: Path, json_path: Path | None = None,
                  history: Path | None = None) -> ProgressOutput:
-    """Evaluate the period, record it in ``history`` (when given), write the 调度表 (and JSON)."""
+    """Evaluate the period, record it in ``history`` (when given), write the 调度表 (and JSON).  A
+    folder without a single progress form of the period is no round: JieshuiError, nothing written
+    or recorded."""
+    if not _identified(collection):
+        raise JieshuiError(f"回收文件夹中的 {len(collection.submissions)} 个文件没有一个是 {period.text} 期的工作进展调度表，"
+                           f"未生成调度表，也未记入历史数据库。请放入各牵头单位发回的 {period.text} 期调度表后重试"
+                           f"（其他文件的情况：{_first_reason(collection)}）。")
     notices: list[str] = []
     trajectory, periods = {}, []
     if history is not None:
@@ -98,6 +105,18 @@ def run_progress(table: TaskTable, collection: Collection, period: Period, out: 
     if json_path is not None:
         write_json(json_path, data)
     return ProgressOutput(rnd, Path(out), json_path and Path(json_path), data, recorded, notices)
+
+
+def _identified(collection: Collection) -> bool:
+    """A progress form of the period was found: used, superseded, a copy, or refused for its content
+    (not for being another round's workbook or no workbook of ours at all)."""
+    other = {"file-wrong-kind", "file-wrong-period", "file-unknown", "file-wrong-city", "file-wrong-year"}
+    refused = {f.file for f in collection.report if f.code in other}
+    return any(s.unit and s.file not in refused and s.status != SKIPPED for s in collection.submissions)
+
+
+def _first_reason(collection: Collection) -> str:
+    return next((s.reason for s in collection.submissions if s.reason), "无")
 
 
 def _task_rows(rnd: ProgressRound) -> list[ProgressTask]:
