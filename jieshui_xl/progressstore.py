@@ -6,13 +6,13 @@ Recording a period marks only that period's earlier run superseded; other period
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .data import ProgressAnswer
 from .history import connect
 
-__all__ = ["PROGRESS_SCHEMA", "ProgressTask", "progress_before", "progress_periods", "progress_trajectory",
+__all__ = ["PROGRESS_SCHEMA", "Earlier", "ProgressTask", "earlier", "progress_before", "progress_periods", "progress_trajectory",
            "record_progress", "trajectory_text"]
 
 
@@ -83,6 +83,23 @@ def progress_before(path: Path, city: str, year: int, period: str) -> tuple[str,
                            (rid,)).fetchall()
         return found, {(r[0], r[1]): ProgressAnswer(r[0], r[1], **{f: _blank(f, v) for f, v in zip(_ANSWER_FIELDS, r[2:])})
                        for r in rows}
+
+
+@dataclass
+class Earlier:
+    """What the store holds of a year's periods before one: the latest earlier period and its answers
+    ((task, unit) -> answer, prefilled into the next forms) and every task's trajectory."""
+    period: str = ""
+    answers: dict[tuple[int, str], ProgressAnswer] = field(default_factory=dict)
+    trajectory: dict[int, list[tuple[str, ProgressTask]]] = field(default_factory=dict)
+
+
+def earlier(path: Path, city: str, year: int, period: str) -> Earlier:
+    """The periods of ``year`` recorded before ``period`` (raises HistoryError like every read)."""
+    found, answers = progress_before(path, city, year, period)
+    steps = {task: [(p, s) for p, s in states if p < period]
+             for task, states in progress_trajectory(path, city, year).items()}
+    return Earlier(found, answers, {t: s for t, s in steps.items() if s})
 
 
 def _blank(name: str, value):

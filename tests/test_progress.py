@@ -119,7 +119,10 @@ def test_next_period_forms_are_prefilled_from_the_store(table, tmp_path):
     forms = _forms(table, tmp_path / "forms6", "2024-06", store)
     wb = openpyxl.load_workbook(forms["甲局"])
     place = wb.defined_names["progress01_report"].attr_text.split("!")
-    assert wb["进展填报"][place[1].replace("$", "")].value == "完成现状调研"
+    ws = wb["进展填报"]
+    assert ws[place[1].replace("$", "")].value == "完成现状调研"
+    texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "2024-04 推进中\n本单位上期完成 40%" in texts            # the task's earlier periods, shown
 
 
 # -- identity: a form of the wrong kind or period -------------------------------------------------------

@@ -15,13 +15,13 @@ from typing import Callable
 
 from .. import __version__
 from ..console import Progress
-from ..data import Collection, ProgressAnswer
+from ..data import Collection
 from ..findings import JieshuiError, severity_counts
 from ..history import HistoryError
 from ..identity import PROGRESS_KIND
 from ..labels import SKIPPED
 from ..outputs import write_json
-from ..progressstore import ProgressTask, progress_before, progress_periods, progress_trajectory, record_progress
+from ..progressstore import Earlier, ProgressTask, earlier, progress_periods, progress_trajectory, record_progress
 from ..returns import Expect, collect
 from ..spec import TaskTable
 from ..spec.progress import Period
@@ -43,15 +43,14 @@ def write_forms(table: TaskTable, out_dir: Path, period: Period, history: Path |
     (files, the period prefilled from or "", store notices)."""
     from ..template import write_progress_forms
 
-    prev_period, notices = "", []
-    prev: dict[tuple[int, str], ProgressAnswer] = {}
+    found, notices = Earlier(), []
     if history is not None:
         try:
-            prev_period, prev = progress_before(history, table.city, table.year, period.text)
+            found = earlier(history, table.city, table.year, period.text)
         except HistoryError as exc:
             notices.append(str(exc))
-    files = write_progress_forms(table, out_dir, period, prev=prev, prev_period=prev_period, progress=say)
-    return list(files), prev_period, notices
+    files = write_progress_forms(table, out_dir, period, earlier=found, progress=say)
+    return list(files), found.period, notices
 
 
 def collect_progress(table: TaskTable, folder: Path, period: Period, progress: Progress | None = None) -> Collection:

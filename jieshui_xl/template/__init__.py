@@ -56,12 +56,13 @@ def write_templates(table: TaskTable, out_dir: Path, progress: Callable[[str], N
     return _write_all(table, Path(out_dir), files, write, progress)
 
 
-def write_progress_forms(table: TaskTable, out_dir: Path, period: Period, prev=None, prev_period: str = "",
+def write_progress_forms(table: TaskTable, out_dir: Path, period: Period, earlier=None,
                          progress: Callable[[str], None] | None = None) -> TemplateFiles:
-    """Write one progress form (工作调度) per lead unit for ``period`` into ``out_dir``; ``prev``: last
-    period's answers ((task, unit) -> ProgressAnswer) prefilled, ``prev_period`` their period."""
+    """Write one progress form (工作调度) per lead unit for ``period`` into ``out_dir``; ``earlier``
+    (:class:`jieshui_xl.progressstore.Earlier`): the last period's answers, prefilled, and the tasks'
+    trajectory, shown."""
     def write(unit: str, tmp: Path, generated_at: str) -> None:
-        write_progress_form(table, unit, period, tmp, generated_at, prev, prev_period)
+        write_progress_form(table, unit, period, tmp, generated_at, earlier)
 
     files = {unit: progress_file_name(table, unit, period.text) for unit in progress_units(table)}
     return _write_all(table, Path(out_dir), files, write, progress, round_key=f"progress {period.text}")

@@ -1,6 +1,6 @@
 """A progress form (工作调度): one per lead unit, only the tasks it leads, for one period.
 
-Per task: 完成时限 (and 阶段节点), last period's answer, and the cells the unit fills — 状态 (the
+Per task: 完成时限 (and 阶段节点), its status in the earlier periods, and the cells the unit fills — 状态 (the
 table's 进展状态 list), 完成比例（%）, 进展情况, 存在问题, 下步计划, 预计完成时间 — each a defined name
 ``progressNN_<part>`` (:func:`jieshui_xl.spec.progress.progress_name`).  Last period's answers are
 prefilled into those cells (still editable).  Protected, validated and print-ready like a collection
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..data import ProgressAnswer
 from ..identity import PROGRESS_KIND, Identity, literal_digest
+from ..progressstore import Earlier, trajectory_text
 from ..spec import Task, TaskTable
 from ..spec.cells import parse_date
 from ..spec.progress import Period, Statuses, progress_fingerprint, progress_name, progress_tasks, statuses
@@ -29,7 +30,7 @@ __all__ = ["PROGRESS_SHEET", "COLUMNS", "form_title", "write_progress_form"]
 PROGRESS_SHEET = "进展填报"
 # (header, width, part of the defined name or None for a fixed column)
 COLUMNS = (("序号", 5, None), ("任务名称", 14, None), ("任务内容", 28, None), ("完成时限", 11, None),
-           ("上期情况", 12, None), ("状态", 8, "status"), ("完成比例（%）", 8, "percent"),
+           ("历次调度", 13, None), ("状态", 8, "status"), ("完成比例（%）", 8, "percent"),
            ("进展情况", 26, "report"), ("存在问题", 18, "issues"), ("下步计划", 18, "plan"),
            ("预计完成时间", 11, "eta"))
 WIDTHS = tuple(w for _, w, _ in COLUMNS)
@@ -44,20 +45,20 @@ def form_title(table: TaskTable, period: Period) -> str:
 class Form:
     """What every row of one unit's form needs."""
 
-    def __init__(self, table: TaskTable, unit: str, period: Period, wb: Workbook,
-                 prev: dict[tuple[int, str], ProgressAnswer], prev_period: str):
+    def __init__(self, table: TaskTable, unit: str, period: Period, wb: Workbook, earlier: Earlier):
         self.table, self.unit, self.period = table, unit, period
         self.st, self.names, self.lists = Styles(wb), Names(), ListSources(wb)
         self.statuses: Statuses = statuses(table)
-        self.prev, self.prev_period = prev, prev_period
+        self.earlier = earlier
+        self.prev = {k: a for k, a in earlier.answers.items() if k[1] == unit}   # this unit's last answers
 
 
 def write_progress_form(table: TaskTable, unit: str, period: Period, path: Path, generated_at: str,
-                        prev: dict[tuple[int, str], ProgressAnswer] | None = None, prev_period: str = "") -> None:
-    """Write ``unit``'s progress form for ``period``; ``prev``: last period's answers ((task, unit) ->
-    answer, from the history store) and ``prev_period`` their period (2023-04)."""
+                        earlier: Earlier | None = None) -> None:
+    """Write ``unit``'s progress form for ``period``; ``earlier`` (from the history store): the last
+    period's answers, prefilled, and every task's status in the earlier periods, shown."""
     wb = Workbook(str(path), WORKBOOK_OPTIONS)
-    form = Form(table, unit, period, wb, prev or {}, prev_period)
+    form = Form(table, unit, period, wb, earlier or Earlier())
     sh = Sheet(wb, PROGRESS_SHEET, WIDTHS, form.names)
     _heading(form, sh)
     header = _header(form, sh)
@@ -88,7 +89,7 @@ def _heading(form: Form, sh: Sheet) -> None:
     r = sh.next_row()
     sh.text(r, 0, form_title(table, period), st.title, last_col=LAST)
     sh.height(r, 30)
-    prev = (f"　　已预填 {form.prev_period} 期本单位的填报内容，请按本期实际修改" if form.prev
+    prev = (f"　　已预填 {form.earlier.period} 期本单位的填报内容，请按本期实际修改" if form.prev
             else "　　历史数据库中没有本单位上期的调度记录")
     sh.text(sh.next_row(), 0, f"填报单位：{form.unit}　　调度期次：{period.label}（进展截至 {period.end.isoformat()}）{prev}",
             st.subtitle, last_col=LAST)
@@ -102,7 +103,7 @@ def _heading(form: Form, sh: Sheet) -> None:
 def _header(form: Form, sh: Sheet) -> int:
     r = sh.next_row(skip=1)
     for col, (head, _, _) in enumerate(COLUMNS):
-        sh.text(r, col, form.prev_period + head if head == "上期情况" and form.prev_period else head, form.st.header)
+        sh.text(r, col, head, form.st.header)
     return r
 
 
@@ -114,11 +115,12 @@ def _deadline_text(task: Task, period: Period) -> str:
     return text + ("\n阶段节点：\n" + "\n".join(steps) if steps else "")
 
 
-def _prev_text(answer: ProgressAnswer | None) -> str:
-    if answer is None or answer.empty:
-        return "—"
-    percent = f"\n{answer.percent:g}%" if answer.percent is not None else ""
-    return (answer.status or "未选状态") + percent
+def _earlier_text(form: Form, task: Task) -> str:
+    """The task's status in each earlier period (all its reporting units together), and this unit's
+    last 完成比例."""
+    answer = form.prev.get((task.seq, form.unit))
+    percent = f"\n本单位上期完成 {answer.percent:g}%" if answer is not None and answer.percent is not None else ""
+    return (trajectory_text(form.earlier.trajectory.get(task.seq, []), sep="\n") or "—") + percent
 
 
 def _task_row(form: Form, sh: Sheet, task: Task) -> None:
@@ -126,7 +128,7 @@ def _task_row(form: Form, sh: Sheet, task: Task) -> None:
     others = [u for u in task.leads if u != form.unit]
     note = f"\n（与{'、'.join(others)}共同牵头）" if others else ("" if task.leads else "\n（无牵头单位，由责任单位填报）")
     fixed = (task.seq, task.title, task.text + note, _deadline_text(task, form.period),
-             _prev_text(form.prev.get((task.seq, form.unit))))
+             _earlier_text(form, task))
     for col, value in enumerate(fixed):
         sh.text(r, col, value, st.center if col in (0, 3, 4) else st.text)
     answer = form.prev.get((task.seq, form.unit))
