@@ -81,21 +81,16 @@ def templates(task_table, year, city, out_dir, history, period):
 
 def _progress_table(task_table, year, period_text, city=None):
     """The task table and period of a progress round (the period's year is the round's year)."""
-    from .spec.progress import Period, statuses
+    from . import load_progress_table
 
-    period = Period.parse(period_text)
-    if year is not None and year != period.year:
-        raise JieshuiError(f"--year {year} 与调度期次 {period.text} 的年份不一致，请只写 --progress {period.text}。")
-    table = _table(task_table, period.year, city)
-    statuses(table)                     # a table without the 进展状态 list stops here
-    return table, period
+    return load_progress_table(task_table, year, period_text, city)
 
 
 def _progress_templates(task_table, year, city, out_dir, history, period_text):
-    from .progress import write_forms
+    from . import write_progress_forms
 
     table, period = _progress_table(task_table, year, period_text, city)
-    files, prev_period, notices = write_forms(table, Path(out_dir), period, _store(history), say=click.echo)
+    files, prev_period, notices = write_progress_forms(table, Path(out_dir), period, _store(history), say=click.echo)
     _echo_notices(notices)
     if prev_period:
         click.echo(f"已按历史数据库中 {prev_period} 期的记录预填各单位上期填报内容。")
@@ -156,7 +151,7 @@ def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city, his
 
 
 def _consolidate_progress(folder, task_table, year, out_file, json_file, by_city, history, period_text):
-    from .progress import collect_progress, run_progress, summary_lines
+    from . import collect_progress, progress_summary_lines, run_progress
 
     if by_city:
         raise JieshuiError("--progress 与 --by-city 不能同时使用：请按区县分别汇总工作进展调度表"
@@ -164,7 +159,7 @@ def _consolidate_progress(folder, task_table, year, out_file, json_file, by_city
     table, period = _progress_table(task_table, year, period_text)
     collection = collect_progress(table, Path(folder), period, progress=_progress())
     out = run_progress(table, collection, period, Path(out_file), json_file and Path(json_file), _store(history))
-    for line in summary_lines(out):
+    for line in progress_summary_lines(out):
         click.echo(line)
 
 
@@ -228,7 +223,7 @@ def status(folder, task_table, year, json_file):
 def demo(out_dir, progress_demo):
     """用随程序提供的示例数据演示一轮：生成填报表 → 模拟各单位填报 → 汇总评分。"""
     if progress_demo:
-        from .progressdemo import run_progress_demo
+        from . import run_progress_demo
 
         run_progress_demo(Path(out_dir), echo=click.echo)
         return
@@ -264,7 +259,7 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
     _refuse([outbox], [task_table, templates_dir], returns=returned_dir)
     kind = None
     if period:
-        from .mail.progress import progress_mail
+        from . import progress_mail
 
         table, p = _progress_table(task_table, year, period)
         kind = progress_mail(table, p)

@@ -119,7 +119,7 @@ def _fail(path: Path, what: str, exc: Exception | None = None) -> HistoryError:
 
 
 @contextmanager
-def connect(path: Path, write: bool, need: int = 1):
+def _connect(path: Path, write: bool, need: int = 1):
     """A connection (None when reading a store that does not exist or predates schema ``need``)."""
     path = Path(path)
     if not write and not path.is_file():
@@ -163,6 +163,9 @@ def connect(path: Path, write: bool, need: int = 1):
         con.close()
 
 
+connect = _connect      # the one guarded connection, also for the progress periods (progressstore.py)
+
+
 def _guard(con: sqlite3.Connection) -> None:
     """No code from the file's schema, and a deadline on everything this connection runs."""
     deadline = time.monotonic() + QUERY_SECONDS
@@ -204,7 +207,7 @@ def _migrate(con: sqlite3.Connection, version: int) -> None:
 def check_writable(path: Path) -> None:
     """Raise :class:`HistoryError` now if the round could not be recorded at its end (locked, read-only):
     takes the write lock and gives it back, changing nothing.  A store that does not exist yet passes."""
-    with connect(path, write=False) as con:
+    with _connect(path, write=False) as con:
         if con is not None:
             con.execute("BEGIN IMMEDIATE")
             con.execute("ROLLBACK")
@@ -213,7 +216,7 @@ def check_writable(path: Path) -> None:
 def record(path: Path, table, collection, result, generator: str = "") -> int:
     """Record a consolidated round; returns the new run's id.  Raises :class:`HistoryError`."""
     now = _dt.datetime.now().isoformat(timespec="seconds")
-    with connect(path, write=True) as con:
+    with _connect(path, write=True) as con:
         con.execute("BEGIN IMMEDIATE")
         try:
             con.execute("UPDATE run SET superseded = 1 WHERE city = ? AND year = ? AND superseded = 0",
@@ -261,7 +264,7 @@ def _text(value) -> str | None:
 
 def current(path: Path, city: str, year: int) -> Record | None:
     """The current run of ``city`` for ``year``, or None (no store, no record)."""
-    with connect(path, write=False) as con:
+    with _connect(path, write=False) as con:
         if con is None:
             return None
         row = con.execute("SELECT id, recorded_at FROM run WHERE city = ? AND year = ? AND superseded = 0"
@@ -281,7 +284,7 @@ def current(path: Path, city: str, year: int) -> Record | None:
 
 def runs(path: Path, city: str | None = None) -> list[dict]:
     """Every recorded run (oldest first), as the history JSON's ``runs``."""
-    with connect(path, write=False) as con:
+    with _connect(path, write=False) as con:
         if con is None:
             return []
         sql = "SELECT id, city, year, recorded_at, superseded FROM run"

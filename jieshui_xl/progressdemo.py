@@ -22,7 +22,7 @@ from typing import Callable
 from .demo import typed_value
 from .fill import Entry, fill_workbook
 from .libreoffice import available as libreoffice_available
-from .progress import ProgressOutput, collect_progress, run_progress, summary_lines, write_forms
+from .progress import ProgressOutput, collect_progress, progress_summary_lines, run_progress, write_progress_forms
 from .progress.workbook import write_meeting_page
 from .returns import identify_file
 from .spec import load_task_table
@@ -68,7 +68,7 @@ def run_progress_demo(out_dir: Path, echo: Callable[[str], None] = print, task_t
         period = Period.parse(text)
         folder = out_dir / f"{n}_{period.text}"
         echo(f"—— 第 {n} 期：{period.label} ——")
-        forms, prev_period, _ = write_forms(table, folder / "1_调度表", period, history, say=lambda _: None)
+        forms, prev_period, _ = write_progress_forms(table, folder / "1_调度表", period, history, say=lambda _: None)
         echo(f"① 已生成 {len(forms)} 份工作进展调度表" + (f"（已预填 {prev_period} 期内容）" if prev_period else "")
              + f"：{(folder / '1_调度表').resolve()}")
         returns = _simulate(forms, folder / "2_回收表", rows[text])
@@ -80,7 +80,7 @@ def run_progress_demo(out_dir: Path, echo: Callable[[str], None] = print, task_t
                            folder / "3_汇总" / f"{table.city}工作进展调度表_{period.text}.json", history)
         demo.outputs[text] = out
         echo("③ 汇总完成：")
-        for line in summary_lines(out):
+        for line in progress_summary_lines(out):
             echo("   " + line)
         _meeting_pdf(demo, out, folder / "3_汇总", echo)
         demo.mail[text] = _remind(table, period, folder, returns, echo)

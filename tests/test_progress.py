@@ -19,7 +19,7 @@ from jieshui_xl.fill import fill_workbook
 from jieshui_xl.findings import JieshuiError, TaskTableError
 from jieshui_xl.mail.progress import progress_mail
 from jieshui_xl.mail.run import run_mail
-from jieshui_xl.progress import collect_progress, run_progress, write_forms
+from jieshui_xl.progress import collect_progress, run_progress, write_progress_forms
 from jieshui_xl.progress.model import NOT_RETURNED
 from jieshui_xl.progressstore import progress_before, progress_periods, progress_trajectory
 from jieshui_xl.returns import collect
@@ -41,7 +41,7 @@ def table(tmp_path):
 
 
 def _forms(table, folder: Path, period: str, history: Path | None = None) -> dict[str, Path]:
-    files, _, _ = write_forms(table, folder, Period.parse(period), history, say=lambda _: None)
+    files, _, _ = write_progress_forms(table, folder, Period.parse(period), history, say=lambda _: None)
     return {u: next(p for p in files if u in p.name) for u in progress_units(table)}
 
 

@@ -77,9 +77,9 @@ def test_progress_forms_do_not_remove_data_forms_in_the_same_folder(run, tmp_pat
 def test_the_meeting_page_prints_on_one_a4_landscape_page(table, tmp_path):
     """Late in the year with almost nothing returned: every task overdue, still one page."""
     forms = tmp_path / "forms"
-    from jieshui_xl.progress import write_forms
+    from jieshui_xl.progress import write_progress_forms
 
-    write_forms(table, forms, Period.parse("2023-12"), None, say=lambda _: None)
+    write_progress_forms(table, forms, Period.parse("2023-12"), None, say=lambda _: None)
     _fill(forms, tmp_path / "returns", "区财政局", [("progress06_status", None, "推进中")])
     period = Period.parse("2023-12")
     rnd = evaluate(table, collect_progress(table, tmp_path / "returns", period), period)
@@ -108,9 +108,9 @@ def test_the_yearly_scorecard_shows_the_years_periods(table, tmp_path):
     store = tmp_path / "h.sqlite"
     forms = tmp_path / "forms"
     for period, status in (("2023-04", "推进中"), ("2023-06", "已完成")):
-        from jieshui_xl.progress import run_progress, write_forms
+        from jieshui_xl.progress import run_progress, write_progress_forms
 
-        write_forms(table, forms / period, Period.parse(period), store, say=lambda _: None)
+        write_progress_forms(table, forms / period, Period.parse(period), store, say=lambda _: None)
         _fill(forms / period, tmp_path / period, "区城市管理局", [("progress03_status", None, status)])
         p = Period.parse(period)
         run_progress(table, collect_progress(table, tmp_path / period, p), p, tmp_path / f"{period}.xlsx", None, store)

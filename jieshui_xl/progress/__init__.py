@@ -12,8 +12,17 @@ from __future__ import annotations
 
 from .model import ProgressRound, TaskState, UnitRank, evaluate
 from .report import progress_json
-from .run import ProgressOutput, collect_progress, expect, run_progress, summary_lines, write_forms
+from .run import (
+    ProgressOutput,
+    collect_progress,
+    expect,
+    load_progress_table,
+    progress_summary_lines,
+    run_progress,
+    write_progress_forms,
+)
 from .workbook import SHEETS, write_dispatch
 
 __all__ = ["ProgressOutput", "ProgressRound", "SHEETS", "TaskState", "UnitRank", "collect_progress", "evaluate",
-           "expect", "progress_json", "run_progress", "summary_lines", "write_dispatch", "write_forms"]
+           "expect", "load_progress_table", "progress_json", "progress_summary_lines", "run_progress", "write_dispatch",
+           "write_progress_forms"]

@@ -23,25 +23,38 @@ from ..labels import SKIPPED
 from ..outputs import write_json
 from ..progressstore import Earlier, ProgressTask, earlier, progress_periods, progress_trajectory, record_progress
 from ..returns import Expect, collect
-from ..spec import TaskTable
-from ..spec.progress import Period
+from ..spec import TaskTable, load_task_table
+from ..spec.progress import Period, statuses
 from .meeting import summary_text
 from .model import ProgressRound, evaluate
 from .report import progress_json
 from .workbook import write_dispatch
 
-__all__ = ["ProgressOutput", "collect_progress", "run_progress", "summary_lines", "write_forms"]
+__all__ = ["ProgressOutput", "collect_progress", "load_progress_table", "progress_summary_lines", "run_progress",
+           "write_progress_forms"]
+
+
+def load_progress_table(path: Path | None, year: int | None, period_text: str,
+                        city: str | None = None) -> tuple[TaskTable, Period]:
+    """The task table and period of a progress round: the period's year is the round's year (a
+    ``year`` given must agree), and the table must have the 进展状态 list (JieshuiError otherwise)."""
+    period = Period.parse(period_text)
+    if year is not None and year != period.year:
+        raise JieshuiError(f"--year {year} 与调度期次 {period.text} 的年份不一致，请只写 --progress {period.text}。")
+    table = load_task_table(path, year=period.year, city=city)
+    statuses(table)
+    return table, period
 
 
 def expect(period: Period) -> Expect:
     return Expect(PROGRESS_KIND, period.text)
 
 
-def write_forms(table: TaskTable, out_dir: Path, period: Period, history: Path | None,
+def write_progress_forms(table: TaskTable, out_dir: Path, period: Period, history: Path | None,
                 say: Callable[[str], None] = print) -> tuple[list[Path], str, list[str]]:
     """The period's progress forms, last period's answers prefilled from ``history``; returns
     (files, the period prefilled from or "", store notices)."""
-    from ..template import write_progress_forms
+    from ..template import write_progress_templates
 
     found, notices = Earlier(), []
     if history is not None:
@@ -49,7 +62,7 @@ def write_forms(table: TaskTable, out_dir: Path, period: Period, history: Path |
             found = earlier(history, table.city, table.year, period.text)
         except HistoryError as exc:
             notices.append(str(exc))
-    files = write_progress_forms(table, out_dir, period, earlier=found, progress=say)
+    files = write_progress_templates(table, out_dir, period, earlier=found, progress=say)
     return list(files), found.period, notices
 
 
@@ -123,7 +136,7 @@ def _task_rows(rnd: ProgressRound) -> list[ProgressTask]:
             for s in rnd.tasks]
 
 
-def summary_lines(out: ProgressOutput) -> list[str]:
+def progress_summary_lines(out: ProgressOutput) -> list[str]:
     """The console summary (Chinese): figures, who has not returned, overdue tasks, where the files are."""
     rnd = out.round
     lines = [f"{rnd.table.city}{rnd.period.label}工作调度：{summary_text(rnd)}"]

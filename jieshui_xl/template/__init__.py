@@ -25,7 +25,7 @@ from .progress import write_progress_form
 from .selfcheck import SelfCheck
 from .workbook import write_workbook
 
-__all__ = ["write_templates", "write_progress_forms", "TemplateFiles", "MANIFEST", "file_name"]
+__all__ = ["write_templates", "write_progress_templates", "TemplateFiles", "MANIFEST", "file_name"]
 
 
 class TemplateFiles(list):
@@ -56,7 +56,7 @@ def write_templates(table: TaskTable, out_dir: Path, progress: Callable[[str], N
     return _write_all(table, Path(out_dir), files, write, progress)
 
 
-def write_progress_forms(table: TaskTable, out_dir: Path, period: Period, earlier=None,
+def write_progress_templates(table: TaskTable, out_dir: Path, period: Period, earlier=None,
                          progress: Callable[[str], None] | None = None) -> TemplateFiles:
     """Write one progress form (工作调度) per lead unit for ``period`` into ``out_dir``; ``earlier``
     (:class:`jieshui_xl.progressstore.Earlier`): the last period's answers, prefilled, and the tasks'
