@@ -10,6 +10,9 @@ Public API (everything else is private and may change); every CLI command is one
 - :func:`consolidate_by_city` (``consolidate --by-city``), :func:`status_json` (``status``),
   :func:`run_mail` (``mail``), :func:`print_pdf` (``print``), :func:`history_json` /
   :func:`export_history` (``history``), :func:`run_demo` (``demo``).
+- Progress rounds (``--progress YYYY-MM``): :func:`load_progress_table`, :func:`write_progress_forms`,
+  :func:`collect_progress`, :func:`run_progress` (:class:`ProgressOutput`, :class:`ProgressRound`),
+  :func:`progress_summary_lines`, :func:`progress_mail` (a ``run_mail`` kind), :func:`run_progress_demo`.
 - Enums: :class:`IndicatorStatus`, :class:`UnitStatus`, :class:`SubmissionStatus`, :class:`Severity`,
   :class:`FindingCode`.  One exception root: :class:`JieshuiError`.
 """
@@ -45,6 +48,11 @@ _PUBLIC = {
     "print_pdf": "printing", "pdf_target": "printing", "pdf_available": "printing",
     "NO_PDF_WITHOUT_LIBREOFFICE": "printing",
     "run_demo": "demo",
+    # progress rounds (工作调度)
+    "Period": "spec.progress", "load_progress_table": "progress", "write_progress_forms": "progress",
+    "collect_progress": "progress", "run_progress": "progress", "ProgressOutput": "progress",
+    "ProgressRound": "progress", "progress_summary_lines": "progress", "progress_mail": "mail.progress",
+    "run_progress_demo": "progressdemo",
     "refuse_outputs_over_inputs": "paths", "write_json": "outputs", "write_bytes": "outputs",
     "is_skipped_name": "returns.discover",
     "console_progress": "console",

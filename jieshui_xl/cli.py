@@ -11,6 +11,7 @@ from . import JieshuiError, __version__
 
 TASK_TABLE_HELP = "任务分工表路径（默认：随程序提供的 templates/task_division.xlsx）"
 YEAR_HELP = "考核年度（默认：任务分工表“参数”中的 period_year）"
+PROGRESS_HELP = "工作调度期次（年-月，如 2023-06）"
 HISTORY_HELP = ("历史数据库文件（SQLite；默认：环境变量 JIESHUI_HISTORY，否则 Windows 为 "
                 "%LOCALAPPDATA%\\jieshui_xl\\history.sqlite，其他系统为 ~/.local/share/jieshui_xl/history.sqlite）")
 
@@ -61,9 +62,13 @@ def main():
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="填报表", show_default=True,
               help="输出文件夹（不存在时自动创建）")
 @click.option("--history", type=click.Path(dir_okay=False), help=HISTORY_HELP + "；用于预填上年数据")
-def templates(task_table, year, city, out_dir, history):
+@click.option("--progress", "period", metavar="YYYY-MM", help=PROGRESS_HELP + "：生成该期的工作进展调度表（每个牵头"
+              "单位一份，只含其牵头的任务；历史数据库中有上期记录时预填上期填报内容）")
+def templates(task_table, year, city, out_dir, history, period):
     """为每个填报单位生成一份填报表（.xlsx）；历史数据库中有上年记录时预填上年数据。"""
     _refuse([out_dir], [task_table])
+    if period:
+        return _progress_templates(task_table, year, city, out_dir, history, period)
     table = _table(task_table, year, city)
     from . import load_prev, prefill_line, write_templates
 
@@ -72,6 +77,26 @@ def templates(task_table, year, city, out_dir, history):
     paths = write_templates(table, Path(out_dir), progress=click.echo, prev=prev)
     click.echo(prefill_line(table, prev))
     click.echo(f"已为 {table.city}{table.year} 年度生成 {len(paths)} 份填报表，位于：{Path(out_dir).resolve()}")
+
+
+def _progress_table(task_table, year, period_text, city=None):
+    """The task table and period of a progress round (the period's year is the round's year)."""
+    from . import load_progress_table
+
+    return load_progress_table(task_table, year, period_text, city)
+
+
+def _progress_templates(task_table, year, city, out_dir, history, period_text):
+    from . import write_progress_forms
+
+    table, period = _progress_table(task_table, year, period_text, city)
+    files, prev_period, notices = write_progress_forms(table, Path(out_dir), period, _store(history), say=click.echo)
+    _echo_notices(notices)
+    if prev_period:
+        click.echo(f"已按历史数据库中 {prev_period} 期的记录预填各单位上期填报内容。")
+    elif not notices:
+        click.echo(f"历史数据库中没有{table.city}{table.year}年 {period.text} 期以前的调度记录，调度表未预填。")
+    click.echo(f"已为 {table.city} {period.label}生成 {len(files)} 份工作进展调度表，位于：{Path(out_dir).resolve()}")
 
 
 def _collect(folder, task_table, year):
@@ -100,8 +125,10 @@ def _progress():
               help="按区县分别汇总：FOLDER 中每个区县（按填报表内记录的区县识别）各出一份评分表和 JSON，"
                    "另出一份各区县汇总表和 JSON；此时 --out 为输出文件夹")
 @click.option("--history", type=click.Path(dir_okay=False), help=HISTORY_HELP)
+@click.option("--progress", "period", metavar="YYYY-MM",
+              help=PROGRESS_HELP + "：汇总该期的工作进展调度表，输出工作进展调度表（含推进会通报页）和 JSON")
 @click.pass_context
-def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city, history):
+def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city, history, period):
     """汇总 FOLDER 中回收的填报表，计算指标，输出评分表。
 
     \b
@@ -110,6 +137,8 @@ def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city, his
       --out 输出文件夹/<年度>年各区县节水型城市评分汇总.xlsx（及 .json）
     """
     _refuse([out_file, json_file], [task_table], returns=folder)
+    if period:
+        return _consolidate_progress(folder, task_table, year, out_file, json_file, by_city, history, period)
     if by_city:
         return _consolidate_by_city(ctx, folder, task_table, year, out_file, json_file, history)
     out_param = next(p for p in ctx.command.params if p.name == "out_file")
@@ -119,6 +148,19 @@ def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city, his
     table, collection = _collect(folder, task_table, year)
     out = run_round(table, collection, Path(out_file), json_file and Path(json_file), history=_store(history))
     for line in summary_lines(out) + output_lines(out):
+        click.echo(line)
+
+
+def _consolidate_progress(folder, task_table, year, out_file, json_file, by_city, history, period_text):
+    from . import collect_progress, progress_summary_lines, run_progress
+
+    if by_city:
+        raise JieshuiError("--progress 与 --by-city 不能同时使用：请按区县分别汇总工作进展调度表"
+                           "（--task-table 指定该区县的任务分工表）。")
+    table, period = _progress_table(task_table, year, period_text)
+    collection = collect_progress(table, Path(folder), period, progress=_progress())
+    out = run_progress(table, collection, period, Path(out_file), json_file and Path(json_file), _store(history))
+    for line in progress_summary_lines(out):
         click.echo(line)
 
 
@@ -177,8 +219,15 @@ def status(folder, task_table, year, json_file):
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="演示输出", show_default=True,
               help="输出文件夹")
-def demo(out_dir):
+@click.option("--progress", "progress_demo", is_flag=True,
+              help="演示三期工作调度（2023-04、2023-06、2023-09）：调度表 → 模拟填报 → 汇总 → 推进会通报（PDF）→ 督办邮件")
+def demo(out_dir, progress_demo):
     """用随程序提供的示例数据演示一轮：生成填报表 → 模拟各单位填报 → 汇总评分。"""
+    if progress_demo:
+        from . import run_progress_demo
+
+        run_progress_demo(Path(out_dir), echo=click.echo)
+        return
     from . import run_demo
 
     run_demo(Path(out_dir), echo=click.echo)
@@ -197,8 +246,10 @@ def demo(out_dir):
 @click.option("--starttls", is_flag=True, help="使用 STARTTLS")
 @click.option("--ssl", "use_ssl", is_flag=True, help="使用 SSL/TLS 连接")
 @click.option("--smtp-user", help="SMTP 用户名（密码从环境变量 JIESHUI_SMTP_PASSWORD 读取）")
+@click.option("--progress", "period", metavar="YYYY-MM", help=PROGRESS_HELP + "：发送该期的工作进展调度表；加 --remind "
+              "时给未报送、被退回和有逾期任务的牵头单位写督办邮件（列出任务）")
 def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host, smtp_port, starttls,
-         use_ssl, smtp_user):
+         use_ssl, smtp_user, period):
     """为每个单位写一封附带其填报表的邮件（.eml）；加 --send 时通过 SMTP 发送。
 
     使用 --ssl / --starttls 时总是验证邮件服务器的证书；服务器使用单位内部 CA 签发的证书时，
@@ -207,10 +258,17 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
     from . import run_mail
 
     _refuse([outbox], [task_table, templates_dir], returns=returned_dir)
-    table = _table(task_table, year)
+    kind = None
+    if period:
+        from . import progress_mail
+
+        table, p = _progress_table(task_table, year, period)
+        kind = progress_mail(table, p)
+    else:
+        table = _table(task_table, year)
     run_mail(table, Path(templates_dir), Path(outbox), returned_dir=returned_dir and Path(returned_dir),
              send=send, smtp_host=smtp_host, smtp_port=smtp_port, starttls=starttls, use_ssl=use_ssl,
-             smtp_user=smtp_user, echo=click.echo)
+             smtp_user=smtp_user, echo=click.echo, kind=kind)
 
 
 @main.command()

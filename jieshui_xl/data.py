@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .findings import Report
 from .labels import ACCEPTED, REJECTED, UNIT_STATUS_LABELS, UNREADABLE_LABEL, SubmissionStatus, UnitStatus
 
-__all__ = ["CellValue", "Collection", "Submission", "TaskAnswer", "UnitState"]
+__all__ = ["CellValue", "Collection", "ProgressAnswer", "Submission", "TaskAnswer", "UnitState"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,25 @@ class TaskAnswer:
     note: str = ""
     file: str = ""
     cell: str = ""
+
+
+@dataclass(frozen=True)
+class ProgressAnswer:
+    """A lead unit's answer about one task in a progress round (工作调度)."""
+    task: int
+    unit: str
+    status: str = ""            # a value of the 进展状态 list, or "" when not answered
+    percent: float | None = None   # 完成比例, 0–100
+    report: str = ""            # 进展情况
+    issues: str = ""            # 存在问题
+    plan: str = ""              # 下步计划
+    eta: str = ""               # 预计完成时间 (YYYY-MM-DD where a date was typed)
+    file: str = ""
+    cell: str = ""              # the status cell
+
+    @property
+    def empty(self) -> bool:
+        return not (self.status or self.percent is not None or self.report or self.issues or self.plan or self.eta)
 
 
 @dataclass
@@ -99,6 +118,7 @@ class Collection:
     tables: dict[str, list[dict[str, CellValue]]] = field(default_factory=dict)  # table -> rows
     tasks: dict[tuple[int, str], TaskAnswer] = field(default_factory=dict)       # (task, unit) -> answer
     contacts: dict[str, dict[str, str]] = field(default_factory=dict)            # unit -> name/phone/date
+    progress: dict[tuple[int, str], ProgressAnswer] = field(default_factory=dict)  # (task, unit) -> answer
     submissions: list[Submission] = field(default_factory=list)
     report: Report = field(default_factory=Report)
 

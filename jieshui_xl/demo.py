@@ -24,7 +24,7 @@ from .libreoffice import available as libreoffice_available
 from .returns import identify_file
 from .spec import TaskTable, load_task_table
 
-__all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows", "simulate_returns"]
+__all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows", "simulate_returns", "typed_value"]
 
 DEMO_DATA = Path(__file__).with_name("data") / "demo_round.csv"
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
@@ -50,11 +50,11 @@ def read_demo_rows(path: Path = DEMO_DATA) -> "OrderedDict[tuple[str, str, int |
             year = int(rec["年度"]) if rec["年度"].strip() else None
             key = (rec["文件名"], rec["单位"], year)
             row = int(rec["行"]) if rec["行"].strip() else None
-            files.setdefault(key, []).append((rec["名称"], row, _typed(rec["填报值"])))
+            files.setdefault(key, []).append((rec["名称"], row, typed_value(rec["填报值"])))
     return files
 
 
-def _typed(text: str):
+def typed_value(text: str):
     """What a cell holds after a person typed ``text``: plain numbers and dates become values."""
     if _NUMBER.match(text):
         return float(text) if "." in text else int(text)

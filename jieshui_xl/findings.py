@@ -69,6 +69,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "file-wrong-city": (ERROR, "“{file}”是“{value}”的填报表，本次汇总的是“{city}”，未采用。"),
     "file-version-mismatch": (ERROR, "“{file}”按任务分工表版本 {value} 生成，与当前版本 {expected} 不一致，未采用。"
                                      "请向{unit}重新下发当前版本的填报表。"),
+    "file-wrong-kind": (ERROR, "“{file}”是{value}，本次汇总的是{expected}，未采用。请放入对应轮次的回收文件夹，"
+                               "或让{unit}用本轮下发的表格填报。"),
+    "file-wrong-period": (ERROR, "“{file}”是 {value} 期的工作进展调度表，本次汇总的是 {expected} 期，未采用。"
+                                 "请让{unit}用 {expected} 期的调度表重新填报。"),
     "file-empty": (ERROR, "“{file}”是{unit}的填报表，但没有填写任何内容（可能发回了空白表），未采用。请让{unit}填写后重新发回。"),
     "file-superseded": (WARNING, "{unit}报送了多份填报表，采用最后保存的“{kept}”；本文件未采用。"),
     "file-identical-copy": (INFO, "“{file}”与“{kept}”内容相同（重复发送），已忽略。"),
@@ -108,6 +112,15 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "check-failed": (ERROR, "数据不一致：{detail}（{values}）。相关指标记为“数据异常”，请相关单位核实。"),
     "check-warning": (WARNING, "请核实：{detail}（{values}）。"),
     "unit-not-returned": (WARNING, "未收到{unit}的填报表。其负责的数据项为“数据缺失”，请催报。"),
+    # -- progress rounds (工作调度) ---------------------------------------------------------------
+    "progress-not-returned": (WARNING, "未收到{unit}的 {period} 期工作进展调度表，其牵头的任务按“未报送”计，请催报。"),
+    "progress-status-missing": (WARNING, "任务{task}“{title}”未选择状态，按未完成计。请{unit}补报。"),
+    "progress-overdue": (WARNING, "任务{task}“{title}”完成时限为 {deadline}，到 {period_end} 仍为“{value}”，已逾期 {days} 天。"
+                                  "请{unit}说明原因和完成时间。"),
+    "progress-eta-after-deadline": (INFO, "任务{task}“{title}”预计完成时间 {value} 晚于完成时限 {deadline}。"),
+    "progress-period-out-of-order": (WARNING, "历史数据库中{city}{year}年已有更晚的 {latest} 期调度记录，本次汇总的是较早的 {period} 期："
+                                              "本期结果只记为 {period} 期（该期原有记录标为已被替代），{latest} 期及以后的记录不变。"
+                                              "如期次写错，请改正 --progress 后重新汇总。"),
     # -- last year's figures (history store) ----------------------------------------------------
     "prefill-used": (INFO, "“{label}”未填写，已采用历史数据库中{prev_year}年的系统记录值 {stored}。"),
     "prefill-changed": (WARNING, "“{label}”预填的{prev_year}年系统记录值为 {stored}，{unit}改填为 {value}，"

@@ -35,6 +35,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "HistoryError",
     "check_writable",
+    "connect",
     "Record",
     "current",
     "default_history_path",
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 HISTORY_ENV = "JIESHUI_HISTORY"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_MS = 10_000
 QUERY_SECONDS = 30.0        # the most one connection's statements may take together (a hostile file)
 
@@ -64,6 +65,21 @@ _MIGRATIONS = [  # _MIGRATIONS[n] takes a store from schema version n to n + 1
     CREATE TABLE indicator_value (
         run_id INTEGER NOT NULL REFERENCES run(id), code TEXT NOT NULL, value REAL, status TEXT NOT NULL);
     CREATE INDEX indicator_value_run ON indicator_value (run_id);
+    """,
+    # 1 -> 2: progress rounds (工作调度), one run per city, year and period
+    """
+    CREATE TABLE progress_run (
+        id INTEGER PRIMARY KEY, city TEXT NOT NULL, year INTEGER NOT NULL, period TEXT NOT NULL,
+        recorded_at TEXT NOT NULL, superseded INTEGER NOT NULL DEFAULT 0, table_version TEXT, generator TEXT);
+    CREATE INDEX progress_run_key ON progress_run (city, year, period, superseded);
+    CREATE TABLE progress_task (
+        run_id INTEGER NOT NULL REFERENCES progress_run(id), task INTEGER NOT NULL, status TEXT,
+        overdue_days INTEGER, deadline TEXT);
+    CREATE INDEX progress_task_run ON progress_task (run_id);
+    CREATE TABLE progress_answer (
+        run_id INTEGER NOT NULL REFERENCES progress_run(id), task INTEGER NOT NULL, unit TEXT NOT NULL,
+        status TEXT, percent REAL, report TEXT, issues TEXT, plan TEXT, eta TEXT, file TEXT, cell TEXT);
+    CREATE INDEX progress_answer_run ON progress_answer (run_id);
     """,
 ]
 
@@ -103,7 +119,8 @@ def _fail(path: Path, what: str, exc: Exception | None = None) -> HistoryError:
 
 
 @contextmanager
-def _connect(path: Path, write: bool):
+def _connect(path: Path, write: bool, need: int = 1):
+    """A connection (None when reading a store that does not exist or predates schema ``need``)."""
     path = Path(path)
     if not write and not path.is_file():
         yield None
@@ -126,7 +143,7 @@ def _connect(path: Path, write: bool):
             if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 con.execute("PRAGMA journal_mode = WAL")
             _migrate(con, version)
-        elif version < SCHEMA_VERSION:
+        elif version < need:
             con.close()
             yield None
             return
@@ -146,6 +163,9 @@ def _connect(path: Path, write: bool):
         con.close()
 
 
+connect = _connect      # the one guarded connection, also for the progress periods (progressstore.py)
+
+
 def _guard(con: sqlite3.Connection) -> None:
     """No code from the file's schema, and a deadline on everything this connection runs."""
     deadline = time.monotonic() + QUERY_SECONDS
@@ -158,7 +178,8 @@ def _refuse_foreign_schema(path: Path, con: sqlite3.Connection) -> None:
     """The store holds our tables and indexes only: a view or trigger (code that would run on read or
     write) or a table of ours replaced by something else is refused before it is used."""
     rows = con.execute("SELECT type, name FROM sqlite_master").fetchall()
-    ours = {"run": "table", "item_value": "table", "indicator_value": "table"}
+    ours = {"run": "table", "item_value": "table", "indicator_value": "table", "progress_run": "table",
+            "progress_task": "table", "progress_answer": "table"}
     foreign = [name for kind, name in rows if kind in ("view", "trigger")
                or (name in ours and kind != ours[name])]
     if foreign:
@@ -320,3 +341,4 @@ def series(path: Path, city: str) -> dict[int, dict[str, tuple[float | None, str
 
 def history_json(path: Path, city: str | None = None) -> dict:
     return {"runs": runs(path, city)}
+

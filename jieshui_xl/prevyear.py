@@ -18,6 +18,7 @@ from .display import show
 from .findings import ERROR, Report
 from .formula.parse import Binary, Name, walk
 from .history import HistoryError, Record, check_writable, current, series
+from .progressstore import ProgressTask, progress_trajectory
 from .spec import TaskTable
 
 __all__ = ["STORED_FILE", "PrevYear", "apply_prefill", "load_prev", "prefill_line", "prefill_values"]
@@ -31,6 +32,8 @@ class PrevYear:
     record: Record | None = None
     notices: list[str] = field(default_factory=list)
     series: dict[int, dict[str, tuple[float | None, str]]] = field(default_factory=dict)  # year -> code -> (value, status)
+    # the round's own year's progress periods (工作调度): task -> [(period, its state)], for the scorecard
+    progress: dict[int, list[tuple[str, ProgressTask]]] = field(default_factory=dict)
 
     def indicator(self, code: str) -> tuple[float | None, str | None]:
         if self.record is None or code not in self.record.indicators:
@@ -39,20 +42,21 @@ class PrevYear:
 
 
 def load_prev(path: Path | None, table: TaskTable, recording: bool = False) -> PrevYear:
-    """The record of ``table.city`` for the year before and its recorded years; a store problem
-    becomes a notice (and nothing of the store is used).  ``recording``: the round will be recorded
-    at its end, so a store that could not take it (locked, read-only) is found now, and its notice
-    reaches the scorecard and the JSON."""
+    """The record of ``table.city`` for the year before and its recorded years (and the progress
+    periods of the year itself); a store problem becomes a notice (and nothing of the store is used).
+    ``recording``: the round will be recorded at its end, so a store that could not take it (locked,
+    read-only) is found now, and its notice reaches the scorecard and the JSON."""
     prev = PrevYear(table.year - 1)
     if path is None:
         return prev
     try:
         prev.record = current(path, table.city, table.year - 1)
         prev.series = series(path, table.city)
+        prev.progress = progress_trajectory(path, table.city, table.year)
         if recording:
             check_writable(path)
     except HistoryError as exc:
-        prev.record, prev.series = None, {}
+        prev.record, prev.series, prev.progress = None, {}, {}
         prev.notices.append(str(exc))
     return prev
 

@@ -24,13 +24,13 @@ LAYERS = [
     {"", "findings", "labels", "display", "textwidth", "console", "paths", "outputs", "xlsx", "workbook_names",
      "identity", "libreoffice", "formula", "eml"},
     {"spec"},                                   # the task table
-    {"logic", "data", "history", "prevyear"},   # what the table implies; the collected round; the store
+    {"logic", "data", "history", "progressstore", "prevyear"},   # what the table implies; the collected round; the store
     {"template", "fill"},                       # generate (fill: a department's typing, for demo and tests)
     {"returns"},                                # consolidate
     {"score", "scored"},                      # score
     {"scorecard", "report", "status", "overview", "historyview"},
-    {"round", "printing", "mail"},
-    {"bycity", "demo"},
+    {"round", "printing", "mail", "progress"},  # progress: the in-year progress rounds (工作调度)
+    {"bycity", "demo", "progressdemo"},
     {"cli", "__main__"},
 ]
 MAX_MODULE_LINES = 400

@@ -6,7 +6,9 @@ over SMTP.  With ``returned_dir`` only units that have not returned a usable wor
 reminder, and a rejected unit's reminder lists what is wrong.
 
 Modules: ``compose`` (subject, body, attachment, .eml), ``smtp`` (TLS, sending, errors), ``run``
-(the command: which workbooks, which units, what is printed).
+(the command: which workbooks, which units, what is printed; :class:`~.run.MailKind` says what differs
+between rounds), ``progress`` (a progress round's kind: its forms, and 督办 messages listing the tasks
+overdue or lagging).
 """
 
 from .compose import Reminder, build_message, eml_filename, write_eml

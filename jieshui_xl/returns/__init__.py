@@ -5,7 +5,8 @@ readers) must start without the rest of the pipeline.  Its public names load on 
 """
 
 _NAMES = {"collect": "folder", "collect_by_city": "folder", "identify_file": "folder", "CitySplit": "folder",
-          "STALE_TMP": "folder", "TMP_PREFIX": "folder", "Progress": "folder", "Limits": "limits"}
+          "STALE_TMP": "folder", "TMP_PREFIX": "folder", "Progress": "folder", "Limits": "limits",
+          "Expect": "identify"}
 
 __all__ = sorted(_NAMES)
 

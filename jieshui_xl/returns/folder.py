@@ -26,22 +26,24 @@ from typing import Callable, Iterable
 from ..console import Progress
 from ..data import Collection, Submission
 from ..findings import ERROR, Finding, JieshuiError, Report
-from ..identity import Identity
+from ..identity import PROGRESS_KIND, Identity
 from ..labels import UNREADABLE_LABEL
 from ..spec import TaskTable
 from .book import Book
 from .discover import SKIPPED as SKIPPED_CODE
 from .discover import Found, discover
-from .identify import check_city, problems
+from .identify import DATA_ROUND, Expect, check_city, problems
 from .isolate import parse_isolated
 from .layout import check_extra_content, check_protection
 from .limits import Limits
 from .load import WORKBOOK_SUFFIXES, FileTooLarge, NotRegular, Source, complete_with_libreoffice, open_book, read_file
 from .merge import DUPLICATE, REJECTED, SKIPPED, Outcome, merge
 from .parse import Entry, Parsed
+from .progress import read_progress
 from .read import read_returned
 
-__all__ = ["collect", "collect_by_city", "identify_file", "CitySplit", "Progress", "Limits", "STALE_TMP", "TMP_PREFIX"]
+__all__ = ["collect", "collect_by_city", "identify_file", "CitySplit", "Expect", "Progress", "Limits", "STALE_TMP",
+           "TMP_PREFIX"]
 
 # Findings for a file received but not read: its unit still shows as 已收到，无法读取 (by its name).
 UNREADABLE_CODES = {"file-over-limit", "file-worker-failed", "file-unreadable"}
@@ -50,8 +52,9 @@ UNREADABLE_CODES = {"file-over-limit", "file-worker-failed", "file-unreadable"}
 class _Run:
     """State of one pass over the returns folder: every file read once, its city noted."""
 
-    def __init__(self, table: TaskTable, tmpdir: Path):
-        self.table, self.tmpdir = table, tmpdir
+    def __init__(self, table: TaskTable, tmpdir: Path, expect: Expect = DATA_ROUND):
+        self.table, self.tmpdir, self.expect = table, tmpdir, expect
+        self.read = read_progress if expect.kind == PROGRESS_KIND else read_returned
         self.limits = Limits.from_params(table.params)
         self.outcomes: list[Outcome] = []
         self.seen: dict[str, Outcome] = {}       # digest -> first file with these bytes
@@ -128,9 +131,9 @@ class _Run:
         from the file name) is 已收到，无法读取, never 未报送."""
         if ident is not None:
             self.idents[id(o)] = ident
-        units = self.table.reporting_units()
+        units = self.expect.units(self.table)
         o.submission.unit = ident.unit if ident is not None and ident.unit in units else \
-            _unit_in_name(self.table, o.name)
+            _unit_in_name(self.table, o.name, self.expect)
         if o.submission.unit:
             o.submission.unreadable = True
             o.submission.reason = f"{UNREADABLE_LABEL}：{o.submission.reason}"
@@ -153,12 +156,12 @@ class _Run:
         o.submission.unit, o.submission.year, o.submission.city = ident.unit, ident.year, ident.city
         o.generated_at = _generated_at(ident)
         self.idents[id(o)] = ident
-        found = [p for p in problems(self.table, ident) if p[0] != "file-wrong-city"]
+        found = [p for p in problems(self.table, ident, self.expect) if p[0] != "file-wrong-city"]
         for code, kw in found:
             o.report.add(code, unit=ident.unit, file=book.name, **kw)
         if found:
             return _reject(o)
-        o.returned = read_returned(self.table, book, ident, o.report)
+        o.returned = self.read(self.table, book, ident, o.report)
         if o.returned.empty and not any(f.severity == ERROR for f in o.report):
             o.report.add("file-empty", unit=ident.unit, file=book.name)
             o.returned = None
@@ -175,9 +178,9 @@ def _generated_at(ident: Identity) -> _dt.datetime | None:
         return None
 
 
-def _unit_in_name(table: TaskTable, name: str) -> str | None:
+def _unit_in_name(table: TaskTable, name: str, expect: Expect = DATA_ROUND) -> str | None:
     """The reporting unit a file name names (the longest match), for a file that cannot be read."""
-    found = [u for u in table.reporting_units() if u and u in name]
+    found = [u for u in expect.units(table) if u and u in name]
     return max(found, key=len) if found else None
 
 
@@ -223,13 +226,13 @@ def _clean_stale_tmp() -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _read_folder(table: TaskTable, folder: Path, progress: Progress | None) -> _Run:
+def _read_folder(table: TaskTable, folder: Path, progress: Progress | None, expect: Expect = DATA_ROUND) -> _Run:
     """Walk ``folder``; every entry read and parsed once, by isolated workers, then taken in folder order."""
     found = discover(folder)
     _clean_stale_tmp()
     todo = [f for f in found if not f.skipped]
     with tempfile.TemporaryDirectory(prefix=TMP_PREFIX) as tmp:
-        run = _Run(table, Path(tmp))
+        run = _Run(table, Path(tmp), expect)
         count = [len(found) - len(todo)]
 
         def done(_index: int, entry: Entry) -> None:
@@ -249,13 +252,15 @@ def _read_folder(table: TaskTable, folder: Path, progress: Progress | None) -> _
 
 
 def collect(table: TaskTable, folder: str | Path, progress: Progress | None = None,
-            cities: Iterable[str] | None = None) -> Collection:
+            cities: Iterable[str] | None = None, expect: Expect = DATA_ROUND) -> Collection:
     """Read every returned workbook under ``folder`` (recursively) into the Collection of the table's city.
 
     With ``cities``, only workbooks whose identity names one of them are kept; files of another
     city, and files that belong to no city (not ours, unreadable, skipped), are left out silently.
+    ``expect``: the round's kind (a progress round of a period reads progress forms; every other
+    workbook is named in a finding and not used).
     """
-    run = _read_folder(table, Path(folder), progress)
+    run = _read_folder(table, Path(folder), progress, expect)
     if cities is not None:
         wanted = set(cities)
         kept = [o for o in run.outcomes if run.city_of(o) in wanted]

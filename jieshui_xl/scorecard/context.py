@@ -27,9 +27,14 @@ from .styles import Styles, row_height
 
 def begin_sheet(ctx: "Context", ws, widths, subject: str) -> None:
     """Column widths, and the title “<city><year>年度 <subject>” merged over every column (row 0)."""
+    title_row(ws, ctx.st, widths, f"{ctx.table.city}{ctx.table.year}年度 {subject}")
+
+
+def title_row(ws, st, widths, title: str) -> None:
+    """Column widths, and ``title`` merged over every column (row 0)."""
     for i, width in enumerate(widths):
         ws.set_column(i, i, width)
-    ws.merge_range(0, 0, 0, len(widths) - 1, f"{ctx.table.city}{ctx.table.year}年度 {subject}", ctx.st.title)
+    ws.merge_range(0, 0, 0, len(widths) - 1, title, st.title)
     ws.set_row(0, 26)
 
 

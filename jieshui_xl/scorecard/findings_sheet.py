@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..findings import SEVERITY_LABELS
 from ..xlsx import print_setup
-from .context import Context, begin_sheet
+from .context import Context, title_row
 from .styles import row_height
 
 SHEET = "问题清单"
@@ -16,11 +16,15 @@ HEADER_ROW = 1
 
 
 def write(ctx: Context) -> None:
-    ws, st = ctx.sheets[SHEET], ctx.st
-    findings = ctx.findings()
+    write_findings(ctx.sheets[SHEET], ctx.st, ctx.findings(), f"{ctx.table.city}{ctx.table.year}年度 ")
+
+
+def write_findings(ws, st, findings: list, title_prefix: str) -> None:
+    """Every finding, one row each, under the title “<title_prefix>问题清单（共 N 条：…）” (also the
+    progress round's 调度表 uses it)."""
     counts = {label: sum(1 for f in findings if f.severity == code) for code, label in SEVERITY_LABELS.items()}
     summary = "，".join(f"{label} {n} 条" for label, n in counts.items() if n) or "无"
-    begin_sheet(ctx, ws, [w for _, w in COLUMNS], f"问题清单（共 {len(findings)} 条：{summary}）")
+    title_row(ws, st, [w for _, w in COLUMNS], f"{title_prefix}问题清单（共 {len(findings)} 条：{summary}）")
     for c, (head, _) in enumerate(COLUMNS):
         ws.write_string(HEADER_ROW, c, head, st.header)
     row = HEADER_ROW + 1
