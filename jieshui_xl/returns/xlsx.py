@@ -17,7 +17,7 @@ from typing import IO, Any, Iterator
 from lxml import etree
 
 from ..identity import META_SHEET
-from ..workbook_names import column_letter
+from ..workbook_names import column_letter, parse_reference
 from .book import VISIBLE, Book, Cell, Sheet, Source
 from .container import Container, Deadline
 from .limits import Limits, ReadLimit
@@ -341,8 +341,9 @@ def read_xlsx(source: Source, limits: Limits, deadline: Deadline | None = None) 
     """The facts of an .xlsx source; raises :class:`ReadLimit`, or any parse error for a damaged file.
 
     Only the sheets consolidation needs are read: the identity sheet first, then the sheets the
-    identity says the template had; a sheet the department added is listed (``Sheet.unread``) but not
-    parsed, so pasted raw data costs nothing and counts against no bound.  A workbook whose identity
+    identity says the template had and those its names point to; a sheet the department added is read
+    (its content reported) only up to :data:`EXTRA_SHEET_BYTES`, beyond that listed (``Sheet.unread``) but
+    not parsed, so pasted raw data costs nothing and counts against no bound.  A workbook whose identity
     names no sheets (not ours, or an old generator's) has every sheet read."""
     deadline = deadline or Deadline(limits.seconds)
     container = Container(source.data, limits)
@@ -357,7 +358,7 @@ def read_xlsx(source: Source, limits: Limits, deadline: Deadline | None = None) 
         needed: set[str] | None = None
         for title, state, target in sorted(sheets, key=lambda s: s[0] != META_SHEET):   # the identity first
             sheet = book.sheets[title] = Sheet(title, state)
-            if needed is not None and title not in needed:
+            if needed is not None and title not in needed and _large(container, target):
                 sheet.unread = True
                 continue
             if target and container.find(target):
@@ -371,10 +372,22 @@ def read_xlsx(source: Source, limits: Limits, deadline: Deadline | None = None) 
     return book
 
 
+EXTRA_SHEET_BYTES = 2**20      # a sheet the template did not have is read (its content reported) up to this size
+
+
 def _needed_sheets(book: Book) -> set[str] | None:
-    """The sheets of the template this workbook came from (its identity's), or None: all of them."""
+    """The sheets of the template this workbook came from (its identity's) and the sheets its names
+    point to (a renamed sheet), or None: all of them."""
     ident = book.identity()
-    return None if ident is None or not ident.literals else {META_SHEET, *ident.literals}
+    if ident is None or not ident.literals:
+        return None
+    named = {place.sheet for ref in book.names.values() if (place := parse_reference(ref, book.max_name_cells)) is not None}
+    return {META_SHEET, *ident.literals, *named}
+
+
+def _large(container: Container, target: str | None) -> bool:
+    member = container.find(target) if target else None
+    return member is not None and container.infos[member].file_size > EXTRA_SHEET_BYTES
 
 
 def read_properties(source: Source, limits: Limits) -> dict[str, str]:
