@@ -54,6 +54,7 @@ _PUBLIC = {
     "ProgressRound": "progress", "progress_summary_lines": "progress", "progress_mail": "mail.progress",
     "run_progress_demo": "progressdemo",
     "refuse_outputs_over_inputs": "paths", "write_json": "outputs", "write_bytes": "outputs",
+    "output_error": "outputs", "name_outputs": "outputs",
     "is_skipped_name": "returns.discover",
     "console_progress": "console",
 }

@@ -8,6 +8,9 @@ from pathlib import Path
 import click
 
 from . import JieshuiError, __version__
+from .clitext import install as _chinese_click
+
+_chinese_click()
 
 TASK_TABLE_HELP = "任务分工表路径（默认：随程序提供的 templates/task_division.xlsx）"
 YEAR_HELP = "考核年度（默认：任务分工表“参数”中的 period_year）"
@@ -16,11 +19,13 @@ HISTORY_HELP = ("历史数据库文件（SQLite；默认：环境变量 JIESHUI_
                 "%LOCALAPPDATA%\\jieshui_xl\\history.sqlite，其他系统为 ~/.local/share/jieshui_xl/history.sqlite）")
 
 
-def _refuse(outputs, inputs=(), returns=None):
-    """Inputs are read-only: refuse an output inside the returns folder or over an input."""
-    from . import refuse_outputs_over_inputs
+def _refuse(outputs: dict, inputs=(), returns=None):
+    """Inputs are read-only: refuse an output (option -> path) inside the returns folder or over an
+    input; remember each output's option, so that a failed write names it."""
+    from . import name_outputs, refuse_outputs_over_inputs
 
-    refuse_outputs_over_inputs(outputs, inputs, returns)
+    refuse_outputs_over_inputs(list(outputs.values()), inputs, returns)
+    name_outputs(outputs)
 
 
 def _table(task_table, year, city=None):
@@ -29,14 +34,33 @@ def _table(task_table, year, city=None):
     return load_task_table(task_table, year=year, city=city)
 
 
+class _Command(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
 class _Group(click.Group):
-    """Turns a :class:`JieshuiError` into a Chinese message and exit status 2."""
+    """Turns a :class:`JieshuiError` (and any error of the file system) into a Chinese message and exit
+    status 2; usage lines in Chinese."""
+
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except JieshuiError as exc:
             click.echo(f"错误：{exc}", err=True)
+            ctx.exit(2)
+        except OSError as exc:                 # a folder that cannot be created, read or written
+            from . import output_error
+
+            click.echo(f"错误：{output_error(exc.filename or '', exc)}", err=True)
             ctx.exit(2)
 
 
@@ -66,7 +90,7 @@ def main():
               "单位一份，只含其牵头的任务；历史数据库中有上期记录时预填上期填报内容）")
 def templates(task_table, year, city, out_dir, history, period):
     """为每个填报单位生成一份填报表（.xlsx）；历史数据库中有上年记录时预填上年数据。"""
-    _refuse([out_dir], [task_table])
+    _refuse({"--out": out_dir}, [task_table])
     if period:
         return _progress_templates(task_table, year, city, out_dir, history, period)
     table = _table(task_table, year, city)
@@ -99,12 +123,12 @@ def _progress_templates(task_table, year, city, out_dir, history, period_text):
     click.echo(f"已为 {table.city} {period.label}生成 {len(files)} 份工作进展调度表，位于：{Path(out_dir).resolve()}")
 
 
-def _collect(folder, task_table, year):
+def _collect(folder, task_table, year, empty_ok=False):
     from . import collect, prepare_readers
 
     prepare_readers()                      # the reader workers start while the task table loads
     table = _table(task_table, year)
-    return table, collect(table, Path(folder), progress=_progress())
+    return table, collect(table, Path(folder), progress=_progress(), empty_ok=empty_ok)
 
 
 def _progress():
@@ -136,19 +160,29 @@ def consolidate(ctx, folder, task_table, year, out_file, json_file, by_city, his
       --out 输出文件夹/区县名称/<年度>年<区县>节水型城市评分表.xlsx（及 .json）
       --out 输出文件夹/<年度>年各区县节水型城市评分汇总.xlsx（及 .json）
     """
-    _refuse([out_file, json_file], [task_table], returns=folder)
+    _refuse({"--out": out_file, "--json": json_file}, [task_table], returns=folder)
     if period:
         return _consolidate_progress(folder, task_table, year, out_file, json_file, by_city, history, period)
     if by_city:
         return _consolidate_by_city(ctx, folder, task_table, year, out_file, json_file, history)
     out_param = next(p for p in ctx.command.params if p.name == "out_file")
     out_file = click.Path(dir_okay=False).convert(out_file, out_param, ctx)   # a file, as always
+    _suffix(ctx, "out_file", out_file, ".xlsx", "评分表")
+    _suffix(ctx, "json_file", json_file, ".json", "JSON")
     from . import output_lines, run_round, summary_lines
 
     table, collection = _collect(folder, task_table, year)
     out = run_round(table, collection, Path(out_file), json_file and Path(json_file), history=_store(history))
     for line in summary_lines(out) + output_lines(out):
         click.echo(line)
+
+
+def _suffix(ctx, name: str, path, suffix: str, what: str) -> None:
+    """An output written as ``suffix`` is named so (a scorecard under .csv would not open in Excel)."""
+    if path and Path(path).suffix.lower() != suffix:
+        param = next(p for p in ctx.command.params if p.name == name)
+        raise click.BadParameter(f"{what}是 {suffix} 文件，请把文件名改为以 {suffix} 结尾（如“{Path(path).stem}{suffix}”）。",
+                                 ctx=ctx, param=param)
 
 
 def _consolidate_progress(folder, task_table, year, out_file, json_file, by_city, history, period_text):
@@ -207,8 +241,8 @@ def status(folder, task_table, year, json_file):
     """列出各填报单位的报送情况：已报送 / 被退回 / 未报送。"""
     from . import status_json, status_lines, write_json
 
-    _refuse([json_file], [task_table], returns=folder)
-    table, collection = _collect(folder, task_table, year)
+    _refuse({"--json": json_file}, [task_table], returns=folder)
+    table, collection = _collect(folder, task_table, year, empty_ok=True)   # nothing back yet: all 未报送
     data = status_json(table, collection)
     for line in status_lines([collection.unit_state(u) for u in table.reporting_units()]):
         click.echo(line)
@@ -223,6 +257,7 @@ def status(folder, task_table, year, json_file):
               help="演示三期工作调度（2023-04、2023-06、2023-09）：调度表 → 模拟填报 → 汇总 → 推进会通报（PDF）→ 督办邮件")
 def demo(out_dir, progress_demo):
     """用随程序提供的示例数据演示一轮：生成填报表 → 模拟各单位填报 → 汇总评分。"""
+    _refuse({"--out": out_dir})
     if progress_demo:
         from . import run_progress_demo
 
@@ -257,7 +292,7 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
     """
     from . import run_mail
 
-    _refuse([outbox], [task_table, templates_dir], returns=returned_dir)
+    _refuse({"--outbox": outbox}, [task_table, templates_dir], returns=returned_dir)
     kind = None
     if period:
         from . import progress_mail
@@ -265,10 +300,23 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
         table, p = _progress_table(task_table, year, period)
         kind = progress_mail(table, p)
     else:
-        table = _table(task_table, year)
+        table = _table(task_table, year or _year_of_workbooks(templates_dir))
     run_mail(table, Path(templates_dir), Path(outbox), returned_dir=returned_dir and Path(returned_dir),
              send=send, smtp_host=smtp_host, smtp_port=smtp_port, starttls=starttls, use_ssl=use_ssl,
              smtp_user=smtp_user, echo=click.echo, kind=kind)
+
+
+def _year_of_workbooks(folder) -> int | None:
+    """The year the collection workbooks in ``folder`` were made for, when they all say one (else None:
+    the task table's period_year)."""
+    from . import identify_file
+
+    years = set()
+    for path in sorted(Path(folder).glob("*.xlsx"))[:200] if Path(folder).is_dir() else []:
+        ident = identify_file(path)
+        if ident is not None:
+            years.add(ident.year)
+    return years.pop() if len(years) == 1 else None
 
 
 @main.command()
@@ -280,6 +328,8 @@ def mail(templates_dir, outbox, task_table, year, returned_dir, send, smtp_host,
 def history(history, city, json_file, export_file):
     """列出历史数据库中记录的各年度汇总结果（城市、年度、时间、当前/已被替代、达标项数）。"""
     from . import HistoryError, export_history, history_json, history_lines
+
+    _refuse({"--json": json_file, "--export": export_file}, [history])
 
     store = _store(history)
     try:
@@ -304,7 +354,7 @@ def print_(workbook, out_file):
     """用 LibreOffice 把工作簿（如评分表）转换为 PDF，便于打印。"""
     from . import pdf_target, print_pdf
 
-    _refuse([pdf_target(workbook, out_file)], [workbook])
+    _refuse({"--out": pdf_target(workbook, out_file)}, [workbook])
     pdf = print_pdf(Path(workbook), Path(out_file) if out_file else None)
     click.echo(f"PDF：{pdf.resolve()}")
 

@@ -23,7 +23,8 @@ def history_lines(store: Path, data: dict) -> list[str]:
     """One line per run, columns aligned for CJK text."""
     runs = data["runs"]
     if not runs:
-        return [f"历史数据库“{store}”中还没有任何记录（汇总时加 --history 即会记录）。"]
+        return [f"历史数据库“{store}”中还没有任何记录（每次汇总完成后自动记录；"
+                "如汇总时用 --history 指定了其他文件，查看时请加同样的 --history）。"]
     rows = [_HEAD] + [(r["city"], str(r["year"]), r["recorded_at"].replace("T", " "),
                        "已被替代" if r["superseded"] else "当前",
                        f"{sum(1 for i in r['indicators'] if i['status'] == PASS)}/{len(r['indicators'])}")

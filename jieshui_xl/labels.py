@@ -14,7 +14,7 @@ __all__ = ["TextEnum", "IndicatorStatus", "UnitStatus", "SubmissionStatus", "Sev
            "PASS", "FAIL", "MISSING", "INVALID", "STATUS_LABELS", "STATUS_CODES", "VERDICTS",
            "UNIT_RETURNED", "UNIT_REJECTED", "UNIT_MISSING", "UNIT_STATUS_LABELS", "UNREADABLE_LABEL",
            "ACCEPTED", "SUPERSEDED", "DUPLICATE", "REJECTED", "SKIPPED", "SUBMISSION_LABELS",
-           "GOOD", "BAD", "WARN", "ODD", "INFO", "VETO", "STATUS_COLOURS", "UNIT_STATUS_COLOURS",
+           "GOOD", "BAD", "WARN", "ODD", "INFO", "VETO", "MIDWAY", "STATUS_COLOURS", "UNIT_STATUS_COLOURS",
            "SEVERITY_COLOURS"]
 
 class TextEnum(str, Enum):
@@ -65,6 +65,7 @@ WARN = ("#FFEB9C", "#7F5F00")
 ODD = ("#E4DFEC", "#5B2C6F")
 INFO = ("#DDEBF7", "#1F4E78")
 VETO = ("#C00000", "#FFFFFF")
+MIDWAY = ("#FCE4D6", "#843C0C")    # a ranked choice between the lowest and the highest (推进中): not 数据缺失's yellow
 
 # An indicator's status.
 PASS, FAIL, MISSING, INVALID = IndicatorStatus.PASS, IndicatorStatus.FAIL, IndicatorStatus.MISSING, IndicatorStatus.INVALID

@@ -31,7 +31,7 @@ LAYERS = [
     {"scorecard", "report", "status", "overview", "historyview"},
     {"round", "printing", "mail", "progress"},  # progress: the in-year progress rounds (工作调度)
     {"bycity", "demo", "progressdemo"},
-    {"cli", "__main__"},
+    {"cli", "clitext", "__main__"},
 ]
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60

@@ -83,7 +83,7 @@ def reminders_for(table, collection) -> dict[str, Reminder]:
 def _data_reminders(table, returned_dir: Path) -> dict[str, Reminder]:
     from ..returns import collect
 
-    return reminders_for(table, collect(table, returned_dir))
+    return reminders_for(table, collect(table, returned_dir, empty_ok=True))
 
 
 @dataclass(frozen=True)

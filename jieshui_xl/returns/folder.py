@@ -226,7 +226,8 @@ def _clean_stale_tmp() -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _read_folder(table: TaskTable, folder: Path, progress: Progress | None, expect: Expect = DATA_ROUND) -> _Run:
+def _read_folder(table: TaskTable, folder: Path, progress: Progress | None, expect: Expect = DATA_ROUND,
+                 empty_ok: bool = False) -> _Run:
     """Walk ``folder``; every entry read and parsed once, by isolated workers, then taken in folder order."""
     found = discover(folder)
     _clean_stale_tmp()
@@ -246,21 +247,22 @@ def _read_folder(table: TaskTable, folder: Path, progress: Progress | None, expe
                 run.skipped(entry)
             else:
                 run.entry(next(parsed))
-    if run.workbooks == 0:
+    if run.workbooks == 0 and not empty_ok:
         raise _no_workbook(folder, len(todo))
     return run
 
 
 def collect(table: TaskTable, folder: str | Path, progress: Progress | None = None,
-            cities: Iterable[str] | None = None, expect: Expect = DATA_ROUND) -> Collection:
+            cities: Iterable[str] | None = None, expect: Expect = DATA_ROUND, empty_ok: bool = False) -> Collection:
     """Read every returned workbook under ``folder`` (recursively) into the Collection of the table's city.
 
     With ``cities``, only workbooks whose identity names one of them are kept; files of another
     city, and files that belong to no city (not ours, unreadable, skipped), are left out silently.
     ``expect``: the round's kind (a progress round of a period reads progress forms; every other
-    workbook is named in a finding and not used).
+    workbook is named in a finding and not used).  ``empty_ok``: a folder without any workbook is an
+    answer (nobody has returned anything: ``status``, reminders), not an error.
     """
-    run = _read_folder(table, Path(folder), progress, expect)
+    run = _read_folder(table, Path(folder), progress, expect, empty_ok)
     if cities is not None:
         wanted = set(cities)
         kept = [o for o in run.outcomes if run.city_of(o) in wanted]

@@ -14,17 +14,27 @@ from .. import __version__
 from ..score import Result
 from ..scored import Round
 from ..spec import TaskTable
-from . import calc_sheet, chart_sheet, data_sheet, findings_sheet, score_sheet, submissions_sheet, tasks_sheet, trend_sheet
+from . import (
+    calc_sheet,
+    chart_sheet,
+    data_sheet,
+    findings_sheet,
+    notes_sheet,
+    score_sheet,
+    submissions_sheet,
+    tasks_sheet,
+    trend_sheet,
+)
 from .context import Context
 from .styles import Styles, report_workbook
 
 __all__ = ["SHEETS", "write_scorecard"]
 
 # Sheet order in the workbook (the scorecard first: it is what opens and what prints first).
-SHEETS = [score_sheet.SHEET, tasks_sheet.SHEET, data_sheet.SHEET, calc_sheet.SHEET, findings_sheet.SHEET,
+SHEETS = [score_sheet.SHEET, notes_sheet.SHEET, tasks_sheet.SHEET, data_sheet.SHEET, calc_sheet.SHEET, findings_sheet.SHEET,
           submissions_sheet.SHEET, chart_sheet.SHEET, trend_sheet.SHEET]
 # Write order: the data sheet first (the table's cells are needed by the per-row formulas).
-_WRITERS = [data_sheet, calc_sheet, score_sheet, tasks_sheet, findings_sheet, submissions_sheet, chart_sheet,
+_WRITERS = [data_sheet, calc_sheet, score_sheet, notes_sheet, tasks_sheet, findings_sheet, submissions_sheet, chart_sheet,
             trend_sheet]
 
 

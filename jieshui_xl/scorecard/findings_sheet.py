@@ -13,6 +13,7 @@ COLUMNS = [("序号", 5), ("严重程度", 8), ("代码", 20), ("单位", 14), (
            ("字段", 20), ("填报值", 14), ("说明", 60)]
 LAST = len(COLUMNS) - 1
 HEADER_ROW = 1
+HIDDEN = (2, 7)                     # 代码, 字段
 
 
 def write(ctx: Context) -> None:
@@ -38,8 +39,7 @@ def write_findings(ws, st, findings: list, title_prefix: str) -> None:
                 ws.write_blank(row, c, None, fmt)
             else:
                 ws.write_string(row, c, str(v), fmt)
-        ws.set_row(row, row_height([(f.code, COLUMNS[2][1]), (f.message, 60), (f.file or "", 22), (f.field or "", 20),
-                                    (f.value or "", 14), (f.unit or "", 14)]))
+        ws.set_row(row, row_height([(f.message, 60), (f.file or "", 22), (f.value or "", 14), (f.unit or "", 14)]))
         row += 1
     if not findings:
         ws.merge_range(row, 0, row, LAST, "本轮没有发现问题。", st.text)
@@ -48,4 +48,6 @@ def write_findings(ws, st, findings: list, title_prefix: str) -> None:
     ws.autofilter(HEADER_ROW, 0, last, LAST)
     ws.freeze_panes(HEADER_ROW + 1, 0)
     st.severity_rules(ws, f"B{HEADER_ROW + 2}:B{last + 1}", SEVERITY_LABELS)
+    for col in HIDDEN:              # finding codes and item codes: for filtering on screen, not on paper
+        ws.set_column(col, col, COLUMNS[col][1], None, {"hidden": True})
     print_setup(ws, repeat=HEADER_ROW)

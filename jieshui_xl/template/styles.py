@@ -33,6 +33,7 @@ class Styles:
 
     def __init__(self, wb):
         self._wb = wb
+        self._rounded: dict[int, object] = {}
         self.title = self._add(bold=True, font_size=16, align="center", text_wrap=False)
         self.subtitle = self._add(align="center", font_size=11)
         self.section = self._add(bold=True, font_size=12, text_wrap=False)
@@ -68,6 +69,13 @@ class Styles:
             fmt = CALC_FORMAT if decimals is None else ("0." + "0" * decimals if decimals > 0 else "0")
             self._numbers[decimals] = self._add(border=1, bg_color=CALC_FILL, num_format=fmt, align="center")
         return self._numbers[decimals]
+
+    def input_rounded(self, decimals: int | None):
+        """A number input shown to ``decimals`` places (a prefilled figure, full precision kept)."""
+        key = 2 if decimals is None else decimals
+        if key not in self._rounded:
+            self._rounded[key] = self._input(num_format="0." + "0" * key if key else "0", align="right")
+        return self._rounded[key]
 
     def input_for(self, item):
         """The input format for an item or table column, by its type."""
