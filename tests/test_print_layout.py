@@ -126,3 +126,21 @@ def test_pager_repeats_the_header_and_keeps_blocks_whole():
     assert rows == [0, 1, 2, 4, 5, 7, 8, 10]
     blocks = [(0, 100.0), (3, pager.capacity - 50), (9, 60.0)]
     assert keep_blocks_together(Sheet(), [100], blocks, repeat_height=0) == [3, 9]
+
+
+def test_form_pages_break_only_before_a_block_or_section(tmp_path):
+    """A collection form breaks its pages between indicator blocks and sections, never inside one that
+    fits on a page; the first row after a break is a block's title (指标N …) or a section's (二、…)."""
+    from jieshui_xl import write_templates
+
+    table = load_task_table()
+    broken = 0
+    for path in write_templates(table, tmp_path / "forms"):
+        ws = openpyxl.load_workbook(path)["数据填报"]
+        broken += len(ws.row_breaks.brk)
+        for brk in ws.row_breaks.brk:
+            rows = range(brk.id + 1, brk.id + 4)
+            texts = [str(ws.cell(r, c).value or "") for r in rows for c in (1, 2)]
+            assert any(t.startswith("指标") or t[:2] in ("一、", "二、", "三、", "四、") for t in texts), \
+                (path.name, brk.id, texts)
+    assert broken, "the longer forms take several pages"
