@@ -62,14 +62,13 @@ _PUBLIC = {
 __all__ = sorted(_PUBLIC) + ["__version__"]
 
 
-def __getattr__(name: str):
-    if name not in _PUBLIC:
-        raise AttributeError(f"module 'jieshui_xl' has no attribute {name!r}")
-    import importlib
+from .lazy import lazy_names  # noqa: E402 - after __version__, which the submodules import
 
-    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
-    globals()[name] = value
-    return value
+_lazy = lazy_names(__name__, _PUBLIC)
+
+
+def __getattr__(name: str):
+    return _lazy(name)
 
 
 def __dir__():

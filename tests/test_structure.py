@@ -21,7 +21,7 @@ DESIGN = PACKAGE.parent / "docs" / "DESIGN.md"
 
 LAYERS = [
     # base: no pipeline knowledge
-    {"", "findings", "labels", "display", "textwidth", "console", "paths", "outputs", "xlsx", "workbook_names",
+    {"", "lazy", "findings", "labels", "display", "textwidth", "console", "paths", "outputs", "xlsx", "workbook_names",
      "identity", "libreoffice", "formula", "eml"},
     {"spec"},                                   # the task table
     {"logic", "data", "history", "progressstore", "prevyear"},   # what the table implies; the collected round; the store
@@ -40,7 +40,7 @@ MAX_FUNCTION_LINES = 60
 def _modules():
     for path in sorted(PACKAGE.rglob("*.py")):
         parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
-        package = parts[:-1] if parts[-1] != "__init__" else parts
+        package = parts[:-1]                        # the package a relative import starts from
         if parts[-1] == "__init__":
             parts = parts[:-1]
         yield path, parts, package

@@ -10,12 +10,10 @@ _NAMES = {"collect": "folder", "collect_by_city": "folder", "identify_file": "fo
 
 __all__ = sorted(_NAMES)
 
+from ..lazy import lazy_names  # noqa: E402
+
+_lazy = lazy_names(__name__, _NAMES)
+
 
 def __getattr__(name: str):
-    if name not in _NAMES:
-        raise AttributeError(f"module 'jieshui_xl.returns' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
-    globals()[name] = value
-    return value
+    return _lazy(name)
