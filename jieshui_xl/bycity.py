@@ -4,7 +4,8 @@ Each returned workbook records its city (see :mod:`jieshui_xl.identity`); the fo
 (:func:`jieshui_xl.returns.collect_by_city`) and its workbooks grouped by that content, never by
 file names.  The per-city work is compute and writing only: the usual scorecard and JSON per city,
 and an overview (:mod:`jieshui_xl.overview`) that puts the cities side by side.  Files that belong
-to no city (not ours, unreadable, skipped) are the overview's findings.
+to no city (not ours, unreadable, skipped) are the overview's findings.  The history store is
+written last, once every city's files and the overview are written (:func:`jieshui_xl.round.record_round`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from pathlib import Path
 
 from . import __version__
 from .data import Collection
-from .findings import Finding, JieshuiError, finding
+from .findings import ERROR, WARNING, Finding, JieshuiError, finding
 from .labels import PASS
 from .outputs import write_json
 from .paths import inside, refuse_outputs_over_inputs, safe_name
+from .prevyear import load_prev
+from .report import json_number
 from .returns import CitySplit, Progress, collect_by_city
-from .round import RoundOutput, run_round
+from .returns.isolate import prepare_readers
+from .round import RoundOutput, record_round, write_round
+from .scored import compute_round
 from .spec import TaskTable, load_task_table
 
 __all__ = ["ByCity", "consolidate_by_city", "consolidate_city", "overview_json", "overview_name",
@@ -76,22 +81,22 @@ def table_for_city(base: TaskTable, city: str) -> TaskTable:
 
 def _cleaned_city_findings(rounds: list[RoundOutput], dirs: dict[str, str]) -> list[Finding]:
     """A city whose recorded name is no safe folder name: each of its files named in a finding."""
-    return [finding("city-name-cleaned", file=s.file, unit=s.unit, value=r.table.city, folder=dirs[r.table.city])
-            for r in rounds if dirs[r.table.city] != r.table.city for s in r.collection.submissions]
+    return [finding("city-name-cleaned", file=s.file, unit=s.unit, value=r.round.city, folder=dirs[r.round.city])
+            for r in rounds if dirs[r.round.city] != r.round.city for s in r.round.collection.submissions]
 
 
 def consolidate_city(table: TaskTable, collection: Collection, out_dir: Path, dirname: str,
                      history: Path | None = None) -> RoundOutput:
-    """One city's round from its Collection (:func:`jieshui_xl.round.run_round`): its scorecard and JSON
-    under out_dir/dirname, recorded in ``history`` when given."""
+    """One city's round from its Collection, written (not yet recorded): its scorecard and JSON under
+    out_dir/dirname, last year's figures from ``history`` when given."""
     scorecard = inside(out_dir, dirname, scorecard_name(table.year, table.city) + ".xlsx")
-    json_path = scorecard.with_suffix(".json")
-    return run_round(table, collection, scorecard, json_path, history=history)
+    rnd = compute_round(table, collection, load_prev(history, table, recording=True))
+    return write_round(rnd, scorecard, scorecard.with_suffix(".json"))
 
 
 def overview_json(year: int, rounds: list[RoundOutput], findings: list[Finding], out_dir: Path) -> dict:
     """The overview's data (written as JSON, rendered by :func:`jieshui_xl.overview.write_overview`)."""
-    first = rounds[0].table
+    first = rounds[0].round.table
     return {
         "year": year,
         "title": first.title,
@@ -105,29 +110,32 @@ def overview_json(year: int, rounds: list[RoundOutput], findings: list[Finding],
 
 
 def _city_entry(r: RoundOutput, out_dir: Path) -> dict:
-    d = r.data
+    """A city's line of the overview, read from its Round (never from the JSON written for it)."""
+    rnd, result = r.round, r.round.result
     assert r.json is not None, "consolidate_city always writes the city's JSON"
+    severities = [f.severity for f in rnd.report]
     return {
-        "city": r.table.city,
-        "passed": d["passed"],
-        "total": d["total"],
-        "veto_ok": d["veto_ok"],
-        "verdict": d["verdict"],
+        "city": rnd.city,
+        "passed": result.passed,
+        "total": len(result.indicators),
+        "veto_ok": result.veto_ok,
+        "verdict": result.verdict,
         "scorecard": r.scorecard.relative_to(out_dir).as_posix(),
         "json": r.json.relative_to(out_dir).as_posix(),
-        "indicators": [{"code": i["code"], "status": i["status"], "value": i["value"]} for i in d["indicators"]],
-        "returned": d["returned"],
-        "units_total": len(d["units"]),
-        "prev_year": r.prev.year if r.prev.record else None,
+        "indicators": [{"code": i.indicator.code, "status": i.status, "value": json_number(i.value)}
+                       for i in result.indicators],
+        "returned": rnd.returned,
+        "units_total": len(rnd.units),
+        "prev_year": r.round.prev.year if r.round.prev.record else None,
         "prev_passed": _prev_passed(r),
-        "errors": sum(1 for f in d["findings"] if f["severity"] == "error"),
-        "warnings": sum(1 for f in d["findings"] if f["severity"] == "warning"),
+        "errors": severities.count(ERROR),
+        "warnings": severities.count(WARNING),
     }
 
 
 def _prev_passed(r: RoundOutput) -> int | None:
     """Last year's count of 达标 of the city (None without a record)."""
-    record = r.prev.record
+    record = r.round.prev.record
     if record is None:
         return None
     return sum(1 for _value, status in record.indicators.values() if status == PASS)
@@ -142,6 +150,7 @@ def consolidate_by_city(folder: str | Path, out_dir: str | Path, task_table=None
     from .overview import write_overview
 
     folder, out_dir = Path(folder), Path(out_dir)
+    prepare_readers()                      # the reader workers start while the task table loads
     base = load_task_table(task_table, year=year)
     tables: dict[str, TaskTable] = {}
 
@@ -161,4 +170,5 @@ def consolidate_by_city(folder: str | Path, out_dir: str | Path, task_table=None
     xlsx, json_path = out_dir / f"{stem}.xlsx", out_dir / f"{stem}.json"
     write_overview(data, xlsx)
     write_json(json_path, data)
+    rounds = [record_round(r, history) for r in rounds]
     return ByCity(base.year, rounds, findings, xlsx, json_path, data)

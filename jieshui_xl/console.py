@@ -8,12 +8,12 @@ from typing import Callable, TextIO
 
 from .textwidth import text_width
 
-__all__ = ["Progress", "progress"]
+__all__ = ["Progress", "console_progress"]
 
 Progress = Callable[[int, int, str], None]     # (files done, files in all, name of the current one)
 
 
-def progress(label: str = "正在读取", stream: TextIO | None = None) -> Progress | None:
+def console_progress(label: str = "正在读取", stream: TextIO | None = None) -> Progress | None:
     """A ``(done, total, name)`` callback keeping one self-overwriting line on ``stream`` (stderr):
     ``正在读取 3/12：水利局.xlsx``, the name shortened from the left to the terminal's width (CJK
     characters count double).  None where the stream is not a terminal (redirected output stays clean)."""

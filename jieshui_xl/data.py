@@ -11,10 +11,9 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from .findings import Report
-from .labels import ACCEPTED, UNIT_MISSING, UNIT_REJECTED, UNIT_RETURNED
+from .labels import ACCEPTED, REJECTED, UNIT_STATUS_LABELS, UNREADABLE_LABEL, SubmissionStatus, UnitStatus
 
-__all__ = ["CellValue", "Collection", "Submission", "TaskAnswer"]
-
+__all__ = ["CellValue", "Collection", "ProgressAnswer", "Submission", "TaskAnswer", "UnitState"]
 
 
 @dataclass(frozen=True)
@@ -41,18 +40,74 @@ class TaskAnswer:
     cell: str = ""
 
 
+@dataclass(frozen=True)
+class ProgressAnswer:
+    """A lead unit's answer about one task in a progress round (工作调度)."""
+    task: int
+    unit: str
+    status: str = ""            # a value of the 进展状态 list, or "" when not answered
+    percent: float | None = None   # 完成比例, 0–100
+    report: str = ""            # 进展情况
+    issues: str = ""            # 存在问题
+    plan: str = ""              # 下步计划
+    eta: str = ""               # 预计完成时间 (YYYY-MM-DD where a date was typed)
+    file: str = ""
+    cell: str = ""              # the status cell
+
+    @property
+    def empty(self) -> bool:
+        return not (self.status or self.percent is not None or self.report or self.issues or self.plan or self.eta)
+
+
 @dataclass
 class Submission:
     """One file found in the returns folder and what became of it."""
     file: str                   # path relative to the folder
     unit: str | None = None     # identified unit (None when the file is not ours)
-    status: str = ACCEPTED      # accepted | superseded | duplicate | rejected | skipped
+    status: SubmissionStatus = ACCEPTED   # accepted | superseded | duplicate | rejected | skipped
     saved_at: _dt.datetime | None = None
     year: int | None = None
     errors: int = 0
     warnings: int = 0
     reason: str = ""            # why it was not used (Chinese), where it was not
     unreadable: bool = False    # rejected because no reader could open it (the unit is 已收到，无法读取)
+    city: str | None = None     # the city its identity names (None when not identified)
+
+    @property
+    def identified(self) -> bool:
+        """Recognised as a collection workbook by its identity (whatever became of it)."""
+        return self.year is not None
+
+
+@dataclass(frozen=True)
+class UnitState:
+    """A reporting unit's status, decided once (:meth:`Collection.unit_state`) and read by every
+    writer: the scorecard's 报送情况, the JSON, ``status``, the console summary, reminders."""
+    unit: str
+    status: UnitStatus
+    main: Submission | None                 # the file that decides it: the accepted one, else the latest rejected
+    files: tuple[Submission, ...] = ()      # every file identified as the unit's
+
+    @property
+    def file(self) -> str | None:
+        return self.main.file if self.main else None
+
+    @property
+    def unreadable(self) -> bool:
+        return self.main is not None and self.main.status == REJECTED and self.main.unreadable
+
+    @property
+    def errors(self) -> int:
+        return self.main.errors if self.main else 0
+
+    @property
+    def warnings(self) -> int:
+        return self.main.warnings if self.main else 0
+
+    @property
+    def label(self) -> str:
+        """How people read it: 已报送 / 被退回 / 未报送, or 已收到，无法读取."""
+        return UNREADABLE_LABEL if self.unreadable else UNIT_STATUS_LABELS[self.status]
 
 
 @dataclass
@@ -63,6 +118,7 @@ class Collection:
     tables: dict[str, list[dict[str, CellValue]]] = field(default_factory=dict)  # table -> rows
     tasks: dict[tuple[int, str], TaskAnswer] = field(default_factory=dict)       # (task, unit) -> answer
     contacts: dict[str, dict[str, str]] = field(default_factory=dict)            # unit -> name/phone/date
+    progress: dict[tuple[int, str], ProgressAnswer] = field(default_factory=dict)  # (task, unit) -> answer
     submissions: list[Submission] = field(default_factory=list)
     report: Report = field(default_factory=Report)
 
@@ -76,11 +132,18 @@ class Collection:
                 return s
         return None
 
-    def unit_status(self, unit: str) -> str:
-        """returned (usable, perhaps with warnings), rejected, or missing."""
+    def unit_state(self, unit: str) -> UnitState:
+        """The one decision of a unit's status: returned (a usable workbook, perhaps with warnings),
+        rejected (only unusable workbooks, or errors that keep items out), or missing (nothing)."""
+        files = tuple(s for s in self.submissions if s.unit == unit)
         accepted = self.accepted(unit)
+        rejected = [s for s in files if s.status == REJECTED]
+        main = accepted or (rejected[-1] if rejected else None)
         if accepted is not None:
-            return UNIT_REJECTED if accepted.errors else UNIT_RETURNED
-        if any(s.unit == unit for s in self.submissions):
-            return UNIT_REJECTED
-        return UNIT_MISSING
+            status = UnitStatus.REJECTED if accepted.errors else UnitStatus.RETURNED
+        else:
+            status = UnitStatus.REJECTED if files else UnitStatus.MISSING
+        return UnitState(unit, status, main, files)
+
+    def unit_status(self, unit: str) -> UnitStatus:
+        return self.unit_state(unit).status

@@ -24,7 +24,7 @@ from .libreoffice import available as libreoffice_available
 from .returns import identify_file
 from .spec import TaskTable, load_task_table
 
-__all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows", "simulate_returns"]
+__all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows", "simulate_returns", "typed_value"]
 
 DEMO_DATA = Path(__file__).with_name("data") / "demo_round.csv"
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
@@ -50,11 +50,11 @@ def read_demo_rows(path: Path = DEMO_DATA) -> "OrderedDict[tuple[str, str, int |
             year = int(rec["年度"]) if rec["年度"].strip() else None
             key = (rec["文件名"], rec["单位"], year)
             row = int(rec["行"]) if rec["行"].strip() else None
-            files.setdefault(key, []).append((rec["名称"], row, _typed(rec["填报值"])))
+            files.setdefault(key, []).append((rec["名称"], row, typed_value(rec["填报值"])))
     return files
 
 
-def _typed(text: str):
+def typed_value(text: str):
     """What a cell holds after a person typed ``text``: plain numbers and dates become values."""
     if _NUMBER.match(text):
         return float(text) if "." in text else int(text)
@@ -82,7 +82,7 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
     scorecard = out_dir / "3_评分表" / f"{scorecard_name(table.year, table.city)}.xlsx"
     json_path = scorecard.with_suffix(".json")
     out = run_round(table, collection, scorecard, json_path, history=history)
-    collection, result = out.collection, out.result
+    collection, result = out.round.collection, out.round.result
     pdf = _pdf(scorecard, echo)
     echo("③ 汇总完成：")
     for line in summary_lines(out):

@@ -20,7 +20,7 @@ from .findings import JieshuiError
 from .outputs import write_bytes
 from .paths import safe_filename as _safe_filename
 
-__all__ = ["WORKBOOK_EXTENSIONS", "workbook_attachments", "extract_workbooks", "safe_filename"]
+__all__ = ["WORKBOOK_EXTENSIONS", "MailTooComplex", "workbook_attachments", "extract_workbooks", "safe_filename"]
 
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -33,6 +33,12 @@ _MIME_EXTENSIONS = {
 }
 
 _CHINESE_CHARSETS = ("utf-8", "gb18030")      # GBK is a subset of GB18030; Big5 mail is rare here
+MAX_HEADER_CHARS = 16_384   # one header of one part; the standard library decodes long ones in quadratic time
+MAX_PARTS = 2000
+
+
+class MailTooComplex(Exception):
+    """A message beyond the bounds (parts, header length): the message says which (Chinese)."""
 
 
 def _decode_bytes(raw: bytes) -> str:
@@ -117,9 +123,19 @@ def _read_message(eml_path: str | Path | bytes) -> Message:
         raise JieshuiError(f"无法读取邮件文件“{path}”：{exc.strerror or exc}。") from None
 
 
-def workbook_attachments(eml_path: str | Path | bytes) -> list[tuple[str, bytes]]:
+def _check_part(part: Message, n: int, max_parts: int) -> None:
+    """Bounds before a part's headers are decoded: the number of parts, each raw header's length."""
+    if n > max_parts:
+        raise MailTooComplex(f"邮件有超过 {max_parts} 个部分")
+    for name, value in part.raw_items():
+        if len(str(value)) > MAX_HEADER_CHARS:
+            raise MailTooComplex(f"邮件头“{name}”异常长（{len(str(value))} 个字符）")
+
+
+def workbook_attachments(eml_path: str | Path | bytes, max_parts: int = MAX_PARTS) -> list[tuple[str, bytes]]:
     """The workbooks attached to a saved message (a path, or the message's bytes), as (safe file name,
-    bytes), in message order.
+    bytes), in message order.  Raises :class:`MailTooComplex` beyond ``max_parts`` parts or a header
+    longer than :data:`MAX_HEADER_CHARS`.
 
     Attachments of attached (forwarded) messages are included.  A workbook is recognised by the
     extension of its file name (.xlsx .xlsm .xls .ods, in any case); a part without any file name is
@@ -128,7 +144,8 @@ def workbook_attachments(eml_path: str | Path | bytes) -> list[tuple[str, bytes]
     msg = _read_message(eml_path)
     out: list[tuple[str, bytes]] = []
     taken: set[str] = set()
-    for part in msg.walk():
+    for n, part in enumerate(msg.walk(), start=1):
+        _check_part(part, n, max_parts)
         if part.is_multipart() or part.get_content_maintype() == "message":
             continue
         raw_name = _filename(part)

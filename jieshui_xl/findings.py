@@ -10,15 +10,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Iterator
 
-__all__ = ["CATALOGUE", "Finding", "JieshuiError", "Report", "SEVERITY_LABELS", "finding", "severity_counts",
-           "TaskTableError"]
+from .labels import Severity, TextEnum
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+__all__ = ["CATALOGUE", "Finding", "FindingCode", "JieshuiError", "Report", "SEVERITY_LABELS", "Severity", "finding",
+           "severity_counts", "TaskTableError"]
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+SEVERITY_LABELS: dict[str, str] = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
 # code: (severity, message template).  Templates use the finding's own fields ({unit}, {file},
 # {sheet}, {cell}, {field}, {value}) and the extra keyword arguments given to :func:`finding`.
-CATALOGUE: dict[str, tuple[str, str]] = {
+CATALOGUE: dict[str, tuple[Severity, str]] = {
     # -- task table (the administrator's workbook) ----------------------------------------------
     "table-unreadable": (ERROR, "无法打开任务分工表“{file}”：{detail}。请确认文件存在、未被其他程序占用，且为 .xlsx 格式。"),
     "table-missing-sheet": (ERROR, "任务分工表缺少工作表“{sheet}”。请从随程序提供的 templates/task_division.xlsx 恢复该工作表。"),
@@ -58,6 +60,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                      "“另存为”Excel 工作簿(.xlsx)，再放入回收文件夹。"),
     "file-over-limit": (ERROR, "“{file}”超出读取限制：{detail}，未读取。如确是填报表，请让填报单位用 Excel/WPS 打开后"
                                "“另存为”新的 .xlsx 再发回；如确需放宽限制，可修改任务分工表“参数”工作表中的读取上限（reader_max_…）。"),
+    "file-worker-failed": (ERROR, "“{file}”文件损坏或超出读取上限，未读取（{detail}）。如确是填报表，请让填报单位用 Excel/WPS 打开后"
+                                  "“另存为”新的 .xlsx 再发回。"),
     "file-converted": (INFO, "“{file}”是 {detail} 格式，已用 LibreOffice 转换为 .xlsx 后读取（原文件未改动）。"),
     "file-unknown": (ERROR, "“{file}”不是本系统下发的填报表（找不到填报表身份信息），未采用。请让报送单位使用下发的填报表填写。"),
     "file-unknown-unit": (ERROR, "“{file}”是“{value}”的填报表，但任务分工表中没有该填报单位，未采用。"),
@@ -65,6 +69,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-wrong-city": (ERROR, "“{file}”是“{value}”的填报表，本次汇总的是“{city}”，未采用。"),
     "file-version-mismatch": (ERROR, "“{file}”按任务分工表版本 {value} 生成，与当前版本 {expected} 不一致，未采用。"
                                      "请向{unit}重新下发当前版本的填报表。"),
+    "file-wrong-kind": (ERROR, "“{file}”是{value}，本次汇总的是{expected}，未采用。请放入对应轮次的回收文件夹，"
+                               "或让{unit}用本轮下发的表格填报。"),
+    "file-wrong-period": (ERROR, "“{file}”是 {value} 期的工作进展调度表，本次汇总的是 {expected} 期，未采用。"
+                                 "请让{unit}用 {expected} 期的调度表重新填报。"),
     "file-empty": (ERROR, "“{file}”是{unit}的填报表，但没有填写任何内容（可能发回了空白表），未采用。请让{unit}填写后重新发回。"),
     "file-superseded": (WARNING, "{unit}报送了多份填报表，采用最后保存的“{kept}”；本文件未采用。"),
     "file-identical-copy": (INFO, "“{file}”与“{kept}”内容相同（重复发送），已忽略。"),
@@ -75,6 +83,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cells-moved": (WARNING, "工作表“{old_sheet}”的 {count} 个输入单元格位置与下发的填报表不同（如“{label}”由 {expected} "
                              "移到了 {moved_to}），表格布局或工作表名称被改动；已全部按名称读取，请核对。"),
     "extra-content": (WARNING, "{sheet} {cell}有模板以外的内容“{value}”，未汇总。如是数据，请让{unit}填在规定的输入单元格中。"),
+    "sheet-not-read": (WARNING, "工作表“{sheet}”不是下发的填报表中的工作表，其内容未读取、未汇总。如其中有要报送的数据，"
+                                "请让{unit}填在规定的输入单元格中；如是附带的原始资料，可忽略本提示。"),
     "extra-content-more": (WARNING, "工作表“{sheet}”另有 {count} 个单元格有模板以外的内容（如 {cell}），未逐一列出，也未汇总。"
                                     "请打开原文件核对。"),
     "eml-no-workbook": (WARNING, "邮件“{file}”中没有 Excel 附件，未处理。如填报表在正文链接或网盘中，请另行下载后放入回收文件夹。"),
@@ -102,6 +112,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "check-failed": (ERROR, "数据不一致：{detail}（{values}）。相关指标记为“数据异常”，请相关单位核实。"),
     "check-warning": (WARNING, "请核实：{detail}（{values}）。"),
     "unit-not-returned": (WARNING, "未收到{unit}的填报表。其负责的数据项为“数据缺失”，请催报。"),
+    # -- progress rounds (工作调度) ---------------------------------------------------------------
+    "progress-not-returned": (WARNING, "未收到{unit}的 {period} 期工作进展调度表，其牵头的任务按“未报送”计，请催报。"),
+    "progress-status-missing": (WARNING, "任务{task}“{title}”未选择状态，按未完成计。请{unit}补报。"),
+    "progress-overdue": (WARNING, "任务{task}“{title}”完成时限为 {deadline}，到 {period_end} 仍为“{value}”，已逾期 {days} 天。"
+                                  "请{unit}说明原因和完成时间。"),
+    "progress-eta-after-deadline": (INFO, "任务{task}“{title}”预计完成时间 {value} 晚于完成时限 {deadline}。"),
+    "progress-period-out-of-order": (WARNING, "历史数据库中{city}{year}年已有更晚的 {latest} 期调度记录，本次汇总的是较早的 {period} 期："
+                                              "本期结果只记为 {period} 期（该期原有记录标为已被替代），{latest} 期及以后的记录不变。"
+                                              "如期次写错，请改正 --progress 后重新汇总。"),
     # -- last year's figures (history store) ----------------------------------------------------
     "prefill-used": (INFO, "“{label}”未填写，已采用历史数据库中{prev_year}年的系统记录值 {stored}。"),
     "prefill-changed": (WARNING, "“{label}”预填的{prev_year}年系统记录值为 {stored}，{unit}改填为 {value}，"
@@ -109,10 +128,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+# Every code of the catalogue as an enum member (FILE_UNREADABLE = "file-unreadable" ...): a code is
+# written once, in the catalogue; the enum is derived from it.
+FindingCode = TextEnum("FindingCode", {code.upper().replace("-", "_"): code for code in CATALOGUE})  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
 class Finding:
-    code: str
-    severity: str
+    code: str                   # a FindingCode member (equal to its text)
+    severity: str               # a Severity member
     message: str
     unit: str | None = None
     file: str | None = None
@@ -122,7 +146,7 @@ class Finding:
     value: str | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "code": str(self.code), "severity": str(self.severity)}
 
     @property
     def where(self) -> str:
@@ -141,10 +165,10 @@ class _Blank(dict):
 def finding(code: str, **kw) -> Finding:
     """Build a finding from the catalogue; extra keywords fill the message template."""
     severity, template = CATALOGUE[code]
-    severity = kw.pop("severity", None) or severity
+    severity = Severity(kw.pop("severity", None) or severity)
     loc = {k: (None if kw.get(k) is None else str(kw[k])) for k in _LOCATION}
     message = template.format_map(_Blank({k: v for k, v in kw.items() if v is not None}))
-    return Finding(code=code, severity=severity, message=message, **loc)
+    return Finding(code=FindingCode(code), severity=severity, message=message, **loc)
 
 
 def severity_counts(findings: Iterable[Finding]) -> str:
@@ -187,7 +211,8 @@ class Report:
 
 
 class JieshuiError(Exception):
-    """The run cannot go on; the message (Chinese) tells the coordinator what to do."""
+    """The run cannot go on; the message (Chinese) tells the coordinator what to do.  The one root of
+    every exception the package raises on purpose (task table, history store, output, mail)."""
 
 
 class TaskTableError(JieshuiError):

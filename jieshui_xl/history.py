@@ -5,10 +5,13 @@ the task-table version, when it ran) in one transaction; an earlier run of the s
 stays, marked superseded.  ``current`` / ``runs`` / ``series`` read it.  The schema carries a version
 (``PRAGMA user_version``) and is created and migrated by :func:`_migrate`.
 
-A store that cannot be used (damaged, locked, written by a newer version) raises
-:class:`HistoryError` with a Chinese message naming the file; callers turn it into a notice and go
-on.  Nothing here ever rewrites such a file: a newer schema is refused before any write, a damaged
-file fails on its first read, and a lock times out inside a transaction that is rolled back.
+A store that cannot be used (damaged, locked, written by a newer version, carrying views or
+triggers it never had, holding values that are no finite number) raises :class:`HistoryError` with a
+Chinese message naming the file; callers turn it into a notice and go on.  Nothing here ever rewrites
+such a file: a newer or foreign schema is refused before any write, a damaged file fails on its first
+read, a lock times out inside a transaction that is rolled back.  The store is opened with
+``trusted_schema=OFF`` and every statement runs under a progress handler with a deadline
+(:data:`QUERY_SECONDS`), so a hostile file can neither run code of its schema nor hang the round.
 """
 
 from __future__ import annotations
@@ -18,19 +21,24 @@ import math
 import os
 import sqlite3
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .data import CellValue
+from .findings import JieshuiError
+from .labels import IndicatorStatus
 
 __all__ = [
     "HISTORY_ENV",
     "SCHEMA_VERSION",
     "HistoryError",
+    "check_writable",
+    "connect",
     "Record",
     "current",
-    "default_path",
+    "default_history_path",
     "history_json",
     "record",
     "runs",
@@ -38,8 +46,9 @@ __all__ = [
 ]
 
 HISTORY_ENV = "JIESHUI_HISTORY"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_MS = 10_000
+QUERY_SECONDS = 30.0        # the most one connection's statements may take together (a hostile file)
 
 _MIGRATIONS = [  # _MIGRATIONS[n] takes a store from schema version n to n + 1
     """
@@ -57,14 +66,29 @@ _MIGRATIONS = [  # _MIGRATIONS[n] takes a store from schema version n to n + 1
         run_id INTEGER NOT NULL REFERENCES run(id), code TEXT NOT NULL, value REAL, status TEXT NOT NULL);
     CREATE INDEX indicator_value_run ON indicator_value (run_id);
     """,
+    # 1 -> 2: progress rounds (工作调度), one run per city, year and period
+    """
+    CREATE TABLE progress_run (
+        id INTEGER PRIMARY KEY, city TEXT NOT NULL, year INTEGER NOT NULL, period TEXT NOT NULL,
+        recorded_at TEXT NOT NULL, superseded INTEGER NOT NULL DEFAULT 0, table_version TEXT, generator TEXT);
+    CREATE INDEX progress_run_key ON progress_run (city, year, period, superseded);
+    CREATE TABLE progress_task (
+        run_id INTEGER NOT NULL REFERENCES progress_run(id), task INTEGER NOT NULL, status TEXT,
+        overdue_days INTEGER, deadline TEXT);
+    CREATE INDEX progress_task_run ON progress_task (run_id);
+    CREATE TABLE progress_answer (
+        run_id INTEGER NOT NULL REFERENCES progress_run(id), task INTEGER NOT NULL, unit TEXT NOT NULL,
+        status TEXT, percent REAL, report TEXT, issues TEXT, plan TEXT, eta TEXT, file TEXT, cell TEXT);
+    CREATE INDEX progress_answer_run ON progress_answer (run_id);
+    """,
 ]
 
 
-class HistoryError(Exception):
+class HistoryError(JieshuiError):
     """The store cannot be used; the message (Chinese) names the file and what to do."""
 
 
-def default_path() -> Path:
+def default_history_path() -> Path:
     """$JIESHUI_HISTORY, else %LOCALAPPDATA%\\jieshui_xl\\history.sqlite (Windows) or
     $XDG_DATA_HOME (default ~/.local/share)/jieshui_xl/history.sqlite."""
     if os.environ.get(HISTORY_ENV):
@@ -82,7 +106,7 @@ class Record:
     city: str
     year: int
     recorded_at: str
-    values: dict[str, float | str] = field(default_factory=dict)            # scalar item code -> value
+    values: dict[str, float | str | None] = field(default_factory=dict)     # scalar item code -> value
     indicators: dict[str, tuple[float | None, str]] = field(default_factory=dict)  # code -> (value, status)
 
 
@@ -95,7 +119,8 @@ def _fail(path: Path, what: str, exc: Exception | None = None) -> HistoryError:
 
 
 @contextmanager
-def _connect(path: Path, write: bool):
+def _connect(path: Path, write: bool, need: int = 1):
+    """A connection (None when reading a store that does not exist or predates schema ``need``)."""
     path = Path(path)
     if not write and not path.is_file():
         yield None
@@ -109,20 +134,24 @@ def _connect(path: Path, write: bool):
     except sqlite3.Error as exc:
         raise _fail(path, "无法打开，请检查路径和权限", exc) from None
     try:
-        con.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        _guard(con)
         version = con.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise _fail(path, f"由更新版本的 jieshui_xl 创建（结构版本 {version}），请升级本程序后再用")
+        _refuse_foreign_schema(path, con)
         if write:
             if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 con.execute("PRAGMA journal_mode = WAL")
             _migrate(con, version)
-        elif version < SCHEMA_VERSION:
+        elif version < need:
             con.close()
             yield None
             return
         yield con
     except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise _fail(path, f"读写超过 {QUERY_SECONDS:g} 秒仍未完成（文件可能被改动过），已中止；"
+                              "请把它移走或另指定 --history，然后重新运行") from None
         if "locked" in str(exc) or "busy" in str(exc):
             raise _fail(path, "正被其他程序占用（锁定），请稍后重新运行汇总", exc) from None
         if "unable to open" in str(exc) or "readonly" in str(exc):
@@ -132,6 +161,30 @@ def _connect(path: Path, write: bool):
         raise _fail(path, "已损坏或不是历史数据库；请把它移走或另指定 --history，然后重新运行", exc) from None
     finally:
         con.close()
+
+
+connect = _connect      # the one guarded connection, also for the progress periods (progressstore.py)
+
+
+def _guard(con: sqlite3.Connection) -> None:
+    """No code from the file's schema, and a deadline on everything this connection runs."""
+    deadline = time.monotonic() + QUERY_SECONDS
+    con.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+    con.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+    con.execute("PRAGMA trusted_schema = OFF")
+
+
+def _refuse_foreign_schema(path: Path, con: sqlite3.Connection) -> None:
+    """The store holds our tables and indexes only: a view or trigger (code that would run on read or
+    write) or a table of ours replaced by something else is refused before it is used."""
+    rows = con.execute("SELECT type, name FROM sqlite_master").fetchall()
+    ours = {"run": "table", "item_value": "table", "indicator_value": "table", "progress_run": "table",
+            "progress_task": "table", "progress_answer": "table"}
+    foreign = [name for kind, name in rows if kind in ("view", "trigger")
+               or (name in ours and kind != ours[name])]
+    if foreign:
+        raise _fail(path, f"含有本程序不会创建的视图或触发器（{'、'.join(map(str, foreign[:3]))}），可能被改动过；"
+                          "请把它移走或另指定 --history，然后重新运行")
 
 
 def _migrate(con: sqlite3.Connection, version: int) -> None:
@@ -150,6 +203,15 @@ def _migrate(con: sqlite3.Connection, version: int) -> None:
 
 
 # -- writing ------------------------------------------------------------------------------------
+
+def check_writable(path: Path) -> None:
+    """Raise :class:`HistoryError` now if the round could not be recorded at its end (locked, read-only):
+    takes the write lock and gives it back, changing nothing.  A store that does not exist yet passes."""
+    with _connect(path, write=False) as con:
+        if con is not None:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("ROLLBACK")
+
 
 def record(path: Path, table, collection, result, generator: str = "") -> int:
     """Record a consolidated round; returns the new run's id.  Raises :class:`HistoryError`."""
@@ -209,13 +271,14 @@ def current(path: Path, city: str, year: int) -> Record | None:
                           " ORDER BY id DESC LIMIT 1", (city, year)).fetchone()
         if row is None:
             return None
-        rec = Record(city, year, row[1])
+        check = _Check(path, f"{city}{year}年度的记录")
+        rec = Record(city, year, str(row[1]))
         for code, num, text in con.execute("SELECT code, num, text FROM item_value WHERE run_id = ? AND row IS NULL",
                                            (row[0],)):
-            rec.values[code] = num if num is not None else text
+            rec.values[str(code)] = check.number(code, num) if num is not None else check.text(code, text)
         for code, value, status in con.execute("SELECT code, value, status FROM indicator_value WHERE run_id = ?",
                                                (row[0],)):
-            rec.indicators[code] = (value, status)
+            rec.indicators[str(code)] = (check.number(code, value), check.status(code, status))
         return rec
 
 
@@ -230,11 +293,44 @@ def runs(path: Path, city: str | None = None) -> list[dict]:
             sql, args = sql + " WHERE city = ?", (city,)
         out = []
         for rid, c, y, at, sup in con.execute(sql + " ORDER BY city, year, id", args).fetchall():
+            check = _Check(path, f"{c}{y}年度的记录")
             inds = con.execute("SELECT code, value, status FROM indicator_value WHERE run_id = ? ORDER BY rowid",
                                (rid,)).fetchall()
-            out.append({"city": c, "year": y, "recorded_at": at, "superseded": bool(sup),
-                        "indicators": [{"code": k, "value": v, "status": s} for k, v, s in inds]})
+            out.append({"city": check.text("city", c), "year": int(check.number("year", y) or 0),
+                        "recorded_at": check.text("recorded_at", at), "superseded": bool(sup),
+                        "indicators": [{"code": str(k), "value": check.number(k, v), "status": check.status(k, s)}
+                                       for k, v, s in inds]})
         return out
+
+
+class _Check:
+    """Every value read from the store is what the store writes (a finite number, text, a status),
+    or the store is refused: a file edited by hand or by another program never reaches a workbook."""
+
+    def __init__(self, path: Path, where: str):
+        self.path, self.where = path, where
+
+    def _bad(self, code, value) -> HistoryError:
+        return _fail(self.path, f"中{self.where}有无效的值（{str(code)[:40]}：{str(value)[:40]!r}），可能被改动过；"
+                                "请把它移走或另指定 --history，然后重新运行")
+
+    def number(self, code, value) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise self._bad(code, value)
+        return float(value)
+
+    def text(self, code, value) -> str | None:
+        if value is not None and not isinstance(value, str):
+            raise self._bad(code, value)
+        return value
+
+    def status(self, code, value) -> IndicatorStatus:
+        try:
+            return IndicatorStatus(value)
+        except ValueError:
+            raise self._bad(code, value) from None
 
 
 def series(path: Path, city: str) -> dict[int, dict[str, tuple[float | None, str]]]:
@@ -245,3 +341,4 @@ def series(path: Path, city: str) -> dict[int, dict[str, tuple[float | None, str
 
 def history_json(path: Path, city: str | None = None) -> dict:
     return {"runs": runs(path, city)}
+

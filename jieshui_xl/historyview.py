@@ -13,18 +13,18 @@ from .labels import PASS, STATUS_LABELS
 from .outputs import atomic_path
 from .textwidth import text_width
 
-__all__ = ["EXPORT_COLUMNS", "export_frame", "export_table", "table_lines"]
+__all__ = ["EXPORT_COLUMNS", "export_frame", "export_history", "history_lines"]
 
 EXPORT_COLUMNS = ["城市", "年度", "记录时间", "当前记录", "指标代码", "数值", "达标情况", "状态代码"]
 _HEAD = ("城市", "年度", "记录时间", "记录状态", "达标")
 
 
-def table_lines(store: Path, data: dict) -> list[str]:
+def history_lines(store: Path, data: dict) -> list[str]:
     """One line per run, columns aligned for CJK text."""
     runs = data["runs"]
     if not runs:
-        return [f"历史数据库“{store}”中还没有任何记录（每次运行 jieshui-xl consolidate 汇总都会记入该数据库；"
-                "若汇总时用 --history 指定了别的文件，查看时请用同一个 --history）。"]
+        return [f"历史数据库“{store}”中还没有任何记录（每次汇总完成后自动记录；"
+                "如汇总时用 --history 指定了其他文件，查看时请加同样的 --history）。"]
     rows = [_HEAD] + [(r["city"], str(r["year"]), r["recorded_at"].replace("T", " "),
                        "已被替代" if r["superseded"] else "当前",
                        f"{sum(1 for i in r['indicators'] if i['status'] == PASS)}/{len(r['indicators'])}")
@@ -52,7 +52,7 @@ def export_frame(data: dict):
     return frame.sort_values(["城市", "年度", "记录时间", "指标代码"], kind="stable").reset_index(drop=True)
 
 
-def export_table(data: dict, path: Path) -> Path:
+def export_history(data: dict, path: Path) -> Path:
     """Write the export to ``path`` (.csv: UTF-8 with BOM; .xlsx), atomically."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import __version__
 
-__all__ = ["META_SHEET", "MAGIC", "Identity", "parse_identity",
+__all__ = ["META_SHEET", "MAGIC", "Identity", "parse_identity", "DATA_KIND", "PROGRESS_KIND", "KIND_LABELS",
            "PROPERTY_PREFIX", "literal_digest", "identity_check"]
 
 META_SHEET = "_jieshui"
@@ -25,14 +25,22 @@ LITERAL_PREFIX = "literals:"     # "literals:<sheet>:<n>" -> digests of the shee
 DIGEST_CHARS = 8
 LITERAL_ROW_CHARS = 32000 // DIGEST_CHARS * DIGEST_CHARS   # a cell holds at most 32767 characters
 _KEYS = ("magic", "unit", "unit_code", "year", "city", "table_version", "fingerprint", "generated_at",
-         "package_version", "check")
+         "package_version", "kind", "period", "check")
 CHECK_LENGTH = 16
+# What a workbook is for: a data round's collection workbook (older generators wrote no kind) or a
+# progress round's form (工作调度), which also names its period (2023-06)
+DATA_KIND, PROGRESS_KIND = "data", "progress"
+KIND_LABELS = {DATA_KIND: "数据填报表", PROGRESS_KIND: "工作进展调度表"}
 
 
 def identity_check(unit: str, year: int | str, city: str, table_version: str, fingerprint: str,
-                   generated_at: str) -> str:
-    """A check value over the identity (not a secret: it detects an edited identity, not a forger)."""
-    text = "|".join(str(v) for v in (unit, year, city, table_version, fingerprint, generated_at))
+                   generated_at: str, kind: str = DATA_KIND, period: str = "") -> str:
+    """A check value over the identity (not a secret: it detects an edited identity, not a forger).
+    A data workbook's value is what generators before the kind existed wrote."""
+    values: tuple = (unit, year, city, table_version, fingerprint, generated_at)
+    if kind != DATA_KIND or period:
+        values += (kind, period)
+    text = "|".join(str(v) for v in values)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:CHECK_LENGTH]
 
 
@@ -51,10 +59,18 @@ class Identity:
     # returned sheet can be compared with its template without regenerating it
     literals: dict[str, frozenset[str]] = field(default_factory=dict)
     check: str = ""         # as read: the check value the workbook carries ("" from older generators)
+    kind: str = DATA_KIND   # data | progress
+    period: str = ""        # a progress form's period (2023-06); "" for a data workbook
 
     def expected_check(self) -> str:
         return identity_check(self.unit, self.year, self.city, self.table_version, self.fingerprint,
-                              self.generated_at)
+                              self.generated_at, self.kind, self.period)
+
+    @property
+    def kind_label(self) -> str:
+        """What the workbook is, in words (工作进展调度表 2023-06, 数据填报表)."""
+        label = KIND_LABELS.get(self.kind, self.kind)
+        return f"{self.period} 期{label}" if self.period else label
 
     def properties(self) -> dict[str, str]:
         """Custom document properties (all text)."""
@@ -78,7 +94,7 @@ class Identity:
         return {"magic": MAGIC, "unit": self.unit, "unit_code": self.unit_code, "year": self.year,
                 "city": self.city, "table_version": self.table_version, "fingerprint": self.fingerprint,
                 "generated_at": self.generated_at, "package_version": self.package_version,
-                "check": self.expected_check()}
+                "kind": self.kind, "period": self.period, "check": self.expected_check()}
 
 
 def literal_digest(text: str) -> str:
@@ -117,4 +133,5 @@ def parse_identity(rows, properties: dict) -> Identity | None:
                     city=data.get("city", ""), table_version=data.get("table_version", ""),
                     fingerprint=data.get("fingerprint", ""), generated_at=data.get("generated_at", ""),
                     package_version=data.get("package_version", ""), cells=cells,
-                    literals={k: frozenset(v) for k, v in literals.items()}, check=data.get("check", ""))
+                    literals={k: frozenset(v) for k, v in literals.items()}, check=data.get("check", ""),
+                    kind=data.get("kind") or DATA_KIND, period=data.get("period", ""))

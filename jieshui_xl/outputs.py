@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import json
 import os
 import re
 import secrets
+import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Iterator
 
 from .findings import JieshuiError
 
-__all__ = ["atomic_path", "write_json", "write_bytes", "output_error", "clean_stale", "TEMP_PREFIX"]
+__all__ = ["atomic_path", "write_json", "write_bytes", "output_error", "name_outputs", "clean_stale", "TEMP_PREFIX"]
 
 TEMP_PREFIX = ".~jieshui-tmp-"
 STALE_SECONDS = 600
@@ -61,30 +64,39 @@ def _os_error(exc: BaseException) -> OSError | None:
     return None
 
 
+_OPTIONS: dict[Path, str] = {}     # an output given on the command line -> its option ("--json")
+
+
+def name_outputs(options: dict[str, str | Path | None]) -> None:
+    """Remember which command-line option gave which output path (option -> path), so that a failed
+    write names the option at fault."""
+    for option, path in options.items():
+        if path:
+            _OPTIONS[Path(path).absolute()] = option
+
+
+def _option_for(path: str | Path) -> str:
+    target = Path(path).absolute()
+    for candidate in (target, *target.parents):
+        if candidate in _OPTIONS:
+            return _OPTIONS[candidate]
+    return "输出位置"
+
+
 def output_error(path: str | Path, exc: OSError) -> JieshuiError:
-    """A Chinese message for a failed write of ``path``: what happened and what to do.
-
-    The message names ``--out``; the error carries ``output_path`` so the command line can name the
-    option that actually gave the path (``--json``, ``--outbox``, ``--export``).
-    """
-    error = _output_error(path, exc)
-    error.output_path = Path(path)  # type: ignore[attr-defined]
-    return error
-
-
-def _output_error(path: str | Path, exc: OSError) -> JieshuiError:
-    where = f"无法写入“{path}”"
+    """A Chinese message for a failed write of ``path``: what happened, and what to do with which option."""
+    where, option = f"无法写入“{path}”", _option_for(path)
     if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
-        return JieshuiError(f"{where}：磁盘空间不足。请清理磁盘或换一个位置（--out）后重试；原有文件未改动。")
+        return JieshuiError(f"{where}：磁盘空间不足。请清理磁盘或换一个位置（{option}）后重试；原有文件未改动。")
     if exc.errno == errno.EROFS:
-        return JieshuiError(f"{where}：该位置只读。请换一个可写的位置（--out）后重试。")
+        return JieshuiError(f"{where}：该位置只读。请换一个可写的位置（{option}）后重试。")
     if isinstance(exc, IsADirectoryError):
         return JieshuiError(f"{where}：已有同名文件夹。请换一个文件名，或移走该文件夹后重试。")
     if isinstance(exc, (NotADirectoryError, FileExistsError)):
         return JieshuiError(f"{where}：路径中的某一级是文件而不是文件夹。请换一个输出位置后重试。")
     if isinstance(exc, PermissionError):
         return JieshuiError(f"{where}：文件被占用或没有写入权限。如该文件正在 Excel/WPS 中打开，请先关闭它再重试；"
-                            f"否则请换一个有写入权限的位置（--out）。原有文件未改动。")
+                            f"否则请换一个有写入权限的位置（{option}）。原有文件未改动。")
     return JieshuiError(f"{where}：{exc.strerror or type(exc).__name__}。请检查该位置后重试；原有文件未改动。")
 
 
@@ -122,11 +134,28 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         os_exc = _os_error(exc)
         if os_exc is None:
             raise
+        _drop_writer(exc)
         raise output_error(target, os_exc) from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def _drop_writer(exc: BaseException | None) -> None:
+    """Free what the failed writer left open (XlsxWriter's zip file) now, quietly: on a full disk its
+    finaliser would try to write again and print a traceback after the Chinese message."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _info: None
+    try:
+        seen: set[int] = set()
+        while exc is not None and id(exc) not in seen:       # the error and those it wraps
+            seen.add(id(exc))
+            traceback.clear_frames(exc.__traceback__)
+            exc = exc.__context__ or exc.__cause__
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def write_bytes(target: str | Path, data: bytes) -> Path:

@@ -24,6 +24,8 @@ _RESERVED_CHARS = set('<>:"/\\|?*')
 _WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$",
                     *(f"COM{i}" for i in "0123456789¹²³"), *(f"LPT{i}" for i in "0123456789¹²³")}
 MAX_STEM_BYTES = 180     # file systems allow 255 bytes; leave room for " (99)" and the extension
+MAX_TEXT_CHARS = 4 * MAX_STEM_BYTES   # more than any stem keeps: longer text is cut before it is cleaned
+MAX_SUFFIX_CHARS = 16
 
 
 def _clean(text: str) -> str:
@@ -37,10 +39,9 @@ def _clean(text: str) -> str:
 def safe_name(text: str | None, default: str = DEFAULT_STEM) -> str:
     """One file-name component made from data (no suffix handling; a "/" or "\\" becomes "_"): never empty, never hidden,
     never ``..``, no reserved Windows device name, at most :data:`MAX_STEM_BYTES` bytes."""
-    stem = re.sub(r"\.{2,}", ".", _clean(re.sub(r"[\\/]", "_", text or "")))
+    stem = re.sub(r"\.{2,}", ".", _clean(re.sub(r"[\\/]", "_", (text or "")[:MAX_TEXT_CHARS])))
     stem = stem.lstrip("~$. ").rstrip(". ")                        # not hidden, not an Office lock file
-    while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
-        stem = stem[:-1]
+    stem = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore")   # whole characters only
     stem = stem.rstrip(". ") or default
     if stem.split(".")[0].upper() in _WINDOWS_DEVICES:
         stem = "_" + stem
@@ -49,10 +50,11 @@ def safe_name(text: str | None, default: str = DEFAULT_STEM) -> str:
 
 def safe_filename(name: str | None, default_suffix: str = "") -> str:
     """A file name that stays inside any folder it is joined to; the extension kept (lower case)."""
-    name = _clean(re.split(r"[\\/]", name or "")[-1])          # base name: drop any folder part
+    name = re.split(r"[\\/]", name or "")[-1]                  # base name: drop any folder part
     stem, dot, suffix = name.rpartition(".")
-    if not dot:
+    if not dot or len(suffix) > MAX_SUFFIX_CHARS:
         stem, suffix = name, ""
+    stem, suffix = _clean(stem[:MAX_TEXT_CHARS]), _clean(suffix)
     suffix = re.sub(r"[^0-9A-Za-z]", "", suffix).lower()
     return safe_name(stem) + ("." + suffix if suffix else default_suffix.lower())
 

@@ -12,13 +12,18 @@ import tempfile
 from pathlib import Path
 
 from .findings import JieshuiError
-from .libreoffice import convert
+from .libreoffice import available, convert
 from .outputs import atomic_path
 
-__all__ = ["NO_PDF_WITHOUT_LIBREOFFICE", "print_pdf", "pdf_target"]
+__all__ = ["NO_PDF_WITHOUT_LIBREOFFICE", "pdf_available", "print_pdf", "pdf_target"]
 
 # What the demo and the one-click script say where no PDF can be made (the scorecard is still written).
 NO_PDF_WITHOUT_LIBREOFFICE = "本机未安装 LibreOffice，未生成 PDF（可用 Excel/WPS 打开评分表后打印）。"
+
+
+def pdf_available() -> bool:
+    """Whether this computer can make a PDF (LibreOffice is installed); nothing else needs it."""
+    return available()
 
 
 def pdf_target(workbook: str | Path, out: str | Path | None = None) -> Path:

@@ -12,24 +12,23 @@ import math
 from typing import Any
 
 from . import __version__
-from .data import Collection
+from .data import UnitState
 from .formula import ExcelError
-from .labels import STATUS_LABELS, UNIT_MISSING
-from .score import IndicatorResult, Result
+from .labels import STATUS_LABELS
+from .score import IndicatorResult
+from .scored import Round
 from .spec import TaskTable
 from .status import submission_entry, unit_entry
 
-__all__ = ["scorecard_json", "SCHEMA_VERSION"]
+__all__ = ["scorecard_json", "json_number", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 1
 
 
-def scorecard_json(table: TaskTable, collection: Collection, result: Result, prev=None) -> dict:
-    """Everything the scorecard workbook shows, as plain JSON-serialisable data.
-
-    ``prev`` (a :class:`jieshui_xl.prevyear.PrevYear`) gives each indicator its ``prev_year``,
-    ``prev_value`` and ``prev_status`` (null without a record of the year before)."""
-    units = table.reporting_units()
+def scorecard_json(rnd: Round) -> dict:
+    """Everything the scorecard workbook shows, as plain JSON-serialisable data; each indicator
+    with ``prev_year``, ``prev_value`` and ``prev_status`` (null without a record of the year before)."""
+    table, collection, result = rnd.table, rnd.collection, rnd.result
     return {
         "year": result.year,
         "city": result.city,
@@ -37,19 +36,19 @@ def scorecard_json(table: TaskTable, collection: Collection, result: Result, pre
         "schema_version": SCHEMA_VERSION,
         "generator": f"jieshui_xl {__version__}",
         "table_version": table.version,
-        "notices": list(table.notices),
+        "notices": list(rnd.notices),
         "generated_at": _dt.datetime.now().isoformat(timespec="seconds"),
         "passed": result.passed,
         "total": len(result.indicators),
         "veto_ok": result.veto_ok,
         "verdict": result.verdict,
-        "indicators": [{**_indicator(table, r), **_prev(prev, r.indicator.code)} for r in result.indicators],
+        "indicators": [{**_indicator(table, r), **_prev(rnd, r.indicator.code)} for r in result.indicators],
         "checks": [{"code": c.code, "ok": bool(result.checks.get(c.code, True)), "severity": c.severity,
                     "message": c.message, "rule": c.rule.text} for c in table.checks],
         "tasks": [_task(tr) for tr in result.tasks],
-        "units": [_unit(collection, u) for u in units],
-        "returned": sum(1 for u in units if collection.unit_status(u) != UNIT_MISSING),
-        "findings": [f.to_dict() for f in list(collection.report) + list(result.report)],
+        "units": [_unit(state, collection.contacts.get(state.unit) or {}) for state in rnd.units],
+        "returned": rnd.returned,
+        "findings": rnd.report.to_list(),
         "submissions": [submission_entry(s) for s in collection.submissions],
     }
 
@@ -59,7 +58,7 @@ def _indicator(table: TaskTable, r: IndicatorResult) -> dict:
     out: dict[str, Any] = {
         "code": ind.code,
         "name": ind.name,
-        "value": _number(r.value),
+        "value": json_number(r.value),
         "unit": ind.result_unit,
         "status": r.status,
         "target": ind.requirement,
@@ -68,7 +67,7 @@ def _indicator(table: TaskTable, r: IndicatorResult) -> dict:
         "goal": ind.goal,
         "status_label": STATUS_LABELS[r.status],
         "note": r.note,
-        "target_value": _number(r.target),
+        "target_value": json_number(r.target),
         "veto": ind.is_veto,
         "decimals": ind.decimals,
         "lead_units": list(ind.leads),
@@ -81,14 +80,14 @@ def _indicator(table: TaskTable, r: IndicatorResult) -> dict:
     }
     if ind.table:
         out["rows"] = [{"row": row.number, "cells": {k: _plain(v) for k, v in row.cells.items()},
-                        "filled": row.filled, "complete": row.complete, "value": _number(row.value),
+                        "filled": row.filled, "complete": row.complete, "value": json_number(row.value),
                         "passed": row.passed} for row in r.rows if row.filled]
     return out
 
 
-def _prev(prev, code: str) -> dict:
-    value, status = prev.indicator(code) if prev is not None else (None, None)
-    return {"prev_year": prev.year if status is not None else None, "prev_value": _number(value),
+def _prev(rnd: Round, code: str) -> dict:
+    value, status = rnd.prev.indicator(code)
+    return {"prev_year": rnd.prev.year if status is not None else None, "prev_value": json_number(value),
             "prev_status": status}
 
 
@@ -107,15 +106,13 @@ def _task(tr) -> dict:
     }
 
 
-def _unit(collection: Collection, unit: str) -> dict:
-    """The unit as ``status`` reports it (the file that decides its status), with its contact."""
-    entry = unit_entry(collection, unit)
-    contact = collection.contacts.get(unit) or {}
-    return {**{k: entry[k] for k in ("unit", "status", "file", "errors", "warnings")},
-            "contact": {k: _plain(v) for k, v in contact.items()}}
+def _unit(state: UnitState, contact: dict) -> dict:
+    """The unit as ``status`` reports it (the same entry), with its contact."""
+    return {**unit_entry(state), "contact": {k: _plain(v) for k, v in contact.items()}}
 
 
-def _number(value) -> float | None:
+def json_number(value) -> float | None:
+    """A finite number as a float; anything else (blank, text, error, NaN, ±inf) as null."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
@@ -128,7 +125,7 @@ def _plain(value):
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
-        return _number(value)
+        return json_number(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     return str(value)

@@ -1,26 +1,15 @@
-"""Who has returned what: the status JSON of ``jieshui-xl status`` (docs/spec_interfaces.md)."""
+"""Who has returned what: the status JSON of ``jieshui-xl status`` (docs/spec_interfaces.md).
+
+A unit's status is decided once (:meth:`jieshui_xl.data.Collection.unit_state`); these functions only
+render a :class:`~jieshui_xl.data.UnitState` — the same entry in the status JSON and the scorecard JSON.
+"""
 
 from __future__ import annotations
 
-from .data import Collection, Submission
-from .labels import REJECTED, UNIT_STATUS_LABELS, UNREADABLE_LABEL
+from .data import Collection, Submission, UnitState
 from .spec import TaskTable
 
-__all__ = ["status_json", "submission_entry", "unit_entry", "unit_label"]
-
-
-def unit_label(entry: dict) -> str:
-    """How the console names a unit's status (an entry of :func:`status_json`)."""
-    return UNREADABLE_LABEL if entry.get("unreadable") else UNIT_STATUS_LABELS[entry["status"]]
-
-
-def _main_submission(collection: Collection, unit: str) -> Submission | None:
-    """The file that decides the unit's status: the accepted one, else its latest rejected one."""
-    accepted = collection.accepted(unit)
-    if accepted is not None:
-        return accepted
-    rejected = [s for s in collection.submissions if s.unit == unit and s.status == REJECTED]
-    return rejected[-1] if rejected else None
+__all__ = ["status_json", "status_lines", "submission_entry", "unit_entry"]
 
 
 def submission_entry(s: Submission) -> dict:
@@ -30,13 +19,11 @@ def submission_entry(s: Submission) -> dict:
             "year": s.year, "errors": s.errors, "warnings": s.warnings, "reason": s.reason}
 
 
-def unit_entry(collection: Collection, unit: str) -> dict:
-    main = _main_submission(collection, unit)
-    unreadable = main is not None and main.status == REJECTED and main.unreadable
-    return {"unit": unit, "status": collection.unit_status(unit), "file": main.file if main else None,
-            "unreadable": unreadable,
-            "errors": main.errors if main else 0, "warnings": main.warnings if main else 0,
-            "files": [submission_entry(s) for s in collection.submissions if s.unit == unit]}
+def unit_entry(state: UnitState) -> dict:
+    """A unit's status in JSON: status, the deciding file, its errors and warnings, every file of it."""
+    return {"unit": state.unit, "status": state.status, "file": state.file, "unreadable": state.unreadable,
+            "label": state.label, "errors": state.errors, "warnings": state.warnings,
+            "files": [submission_entry(s) for s in state.files]}
 
 
 def status_json(table: TaskTable, collection: Collection) -> dict:
@@ -44,5 +31,10 @@ def status_json(table: TaskTable, collection: Collection) -> dict:
     ``other_files`` lists the files that belong to no reporting unit (not ours, unreadable, skipped)."""
     units = table.reporting_units()
     return {"year": table.year, "city": table.city,
-            "units": [unit_entry(collection, unit) for unit in units],
+            "units": [unit_entry(collection.unit_state(unit)) for unit in units],
             "other_files": [submission_entry(s) for s in collection.submissions if s.unit not in units]}
+
+
+def status_lines(states: list[UnitState]) -> list[str]:
+    """One console line per unit: “区水利局：被退回（文件.xlsx，错误 1 条）”."""
+    return [f"{s.unit}：{s.label}" + (f"（{s.file}，错误 {s.errors} 条）" if s.file else "") for s in states]

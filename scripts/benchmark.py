@@ -125,6 +125,33 @@ def child(args: list[str]) -> tuple[float, float]:
     return float(seconds), int(peak_kb) / 1024
 
 
+def read_in_child(mode: str, paths: list[Path]) -> float:
+    """Wall seconds to read and parse ``paths`` in a fresh child process: ``serial`` in that process (the
+    reader before issue 16) or ``isolated`` (worker processes; the fork server's start-up included)."""
+    listing = Path(tempfile.mkstemp(suffix=".txt")[1])
+    listing.write_text("\n".join(map(str, paths)), encoding="utf-8")
+    out = subprocess.run([sys.executable, __file__, "--read", mode, str(listing)], capture_output=True, text=True,
+                         check=True).stdout
+    listing.unlink()
+    return float(out)
+
+
+def _read(mode: str, listing: Path) -> None:
+    from jieshui_xl.returns.discover import Found
+    from jieshui_xl.returns.isolate import parse_isolated
+    from jieshui_xl.returns.limits import Limits
+    from jieshui_xl.returns.parse import parse_entry
+
+    found = [Found(Path(p), Path(p).name) for p in listing.read_text(encoding="utf-8").splitlines()]
+    start = time.perf_counter()
+    if mode == "serial":
+        entries = [parse_entry(f, Limits()) for f in found]
+    else:
+        entries = parse_isolated(found, Limits())
+    assert all(e.parsed and e.parsed[0].book is not None for e in entries)
+    print(time.perf_counter() - start)
+
+
 def startup() -> tuple[float, float]:
     def best(cmd):
         times = []
@@ -164,7 +191,10 @@ def templates_vs_xlsxwriter(table, out: Path) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--districts", type=int, default=4, help="N: districts of the small province")
+    parser.add_argument("--read", nargs=2, metavar=("MODE", "LISTING"), help=argparse.SUPPRESS)  # child of read_in_child
     args = parser.parse_args()
+    if args.read:
+        return _read(args.read[0], Path(args.read[1]))
     n = args.districts
     base = load_task_table()
     rows: list[tuple[str, str]] = []
@@ -191,6 +221,10 @@ def main() -> None:
         c_10n, rss_10n = child(["consolidate", str(set_10n), "--by-city", "--out", str(root / "o10n")])
         files_n, files_10n = len(list(set_n.rglob("*.xlsx"))), len(list(set_10n.rglob("*.xlsx")))
 
+        paths_10n = sorted(set_10n.rglob("*.xlsx"))
+        reads = {(mode, size): min(read_in_child(mode, paths) for _ in range(3)) / len(paths)
+                 for mode in ("serial", "isolated") for size, paths in (("one", one), ("large", paths_10n))}
+
         bare, ours = startup()
         t_tpl, t_bare, n_tpl = templates_vs_xlsxwriter(city_table, root)
 
@@ -205,6 +239,12 @@ def main() -> None:
         (f"--by-city, {n} districts, {files_n} files (ms/workbook)", ms(c_n / files_n)),
         (f"--by-city, {10 * n} districts, {files_10n} files (ms/workbook)",
          f"{ms(c_10n / files_10n)}  = {(c_10n / files_10n) / (c_n / files_n):.2f}× the {n}-district figure"),
+        (f"read, 1 district ({len(one)} files): in-process serial vs isolated workers (ms/workbook, wall)",
+         f"{ms(reads['serial', 'one'])} vs {ms(reads['isolated', 'one'])} = "
+         f"{reads['isolated', 'one'] / reads['serial', 'one']:.2f}×"),
+        (f"read, {10 * n} districts ({files_10n} files): in-process serial vs isolated workers (ms/workbook, wall)",
+         f"{ms(reads['serial', 'large'])} vs {ms(reads['isolated', 'large'])} = "
+         f"{reads['isolated', 'large'] / reads['serial', 'large']:.2f}×"),
         (f"peak RSS: 1 district / {n} / {10 * n} districts (MB)", f"{rss_one:.0f} / {rss_n:.0f} / {rss_10n:.0f}"),
         ("start-up: jieshui-xl --help vs python -c pass (ms)", f"{ms(ours)} vs {ms(bare)} = {ours / bare:.2f}×"),
         (f"templates: {n_tpl} workbooks vs bare xlsxwriter, same cells (ms/workbook)",
@@ -233,7 +273,7 @@ def history_cost(runs: int = 20) -> None:
         t_round = time.perf_counter() - t0
         t0 = time.perf_counter()
         for _ in range(runs):
-            record(store, table, out.collection, out.result)
+            record(store, table, out.round.collection, out.round.result)
         t_record = (time.perf_counter() - t0) / runs
         t0 = time.perf_counter()
         for _ in range(runs):
@@ -241,10 +281,11 @@ def history_cost(runs: int = 20) -> None:
         t_read = (time.perf_counter() - t0) / runs
         size = store.stat().st_size / runs / 1024
     print(f"history store: record {t_record * 1000:.1f} ms, read last year {t_read * 1000:.1f} ms per run "
-          f"({len(out.collection.values)} item values), {size:.0f} KB per run; a round without the store "
+          f"({len(out.round.collection.values)} item values), {size:.0f} KB per run; a round without the store "
           f"(compute + scorecard + JSON) {t_round * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
     main()
-    history_cost()
+    if "--read" not in sys.argv:
+        history_cost()

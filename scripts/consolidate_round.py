@@ -195,7 +195,7 @@ def run_main(body, argv=None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence of a double-clicked script
         try:
-            from jieshui_xl.findings import JieshuiError
+            from jieshui_xl import JieshuiError
         except ImportError:
             JieshuiError = ()  # noqa: N806
         if JieshuiError and isinstance(exc, JieshuiError):
@@ -221,7 +221,7 @@ def _dated(folder: Path, stem: str, suffix: str, now: _dt.datetime) -> Path:
 
 def _has_files(folder: Path) -> bool:
     """Whether the folder holds a file the reader would look at (lock and hidden files do not count)."""
-    from jieshui_xl.returns.discover import is_skipped_name
+    from jieshui_xl import is_skipped_name
 
     return any(p.is_file() and not is_skipped_name(p.name) for p in folder.rglob("*"))
 
@@ -231,14 +231,20 @@ def _has_files(folder: Path) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 def consolidate(settings: Settings, echo=print) -> int:
-    from jieshui_xl import libreoffice
-    from jieshui_xl.console import progress
-    from jieshui_xl.history import default_path
-    from jieshui_xl.paths import refuse_outputs_over_inputs
-    from jieshui_xl.printing import NO_PDF_WITHOUT_LIBREOFFICE, print_pdf
-    from jieshui_xl.returns import collect
-    from jieshui_xl.round import output_lines, owes_something, run_round, summary_lines
-    from jieshui_xl.spec import load_task_table
+    from jieshui_xl import (
+        NO_PDF_WITHOUT_LIBREOFFICE,
+        collect,
+        console_progress,
+        default_history_path,
+        load_task_table,
+        output_lines,
+        owes_something,
+        pdf_available,
+        print_pdf,
+        refuse_outputs_over_inputs,
+        run_round,
+        summary_lines,
+    )
 
     returns = settings.returns_dir
     if not returns.is_dir():
@@ -255,16 +261,16 @@ def consolidate(settings: Settings, echo=print) -> int:
     table = load_task_table(settings.task_table, year=settings.year)
     echo(f"{table.city}{table.year}年度 数据汇总")
     echo(f"回收文件夹：{returns}")
-    collection = collect(table, returns, progress=progress())
+    collection = collect(table, returns, progress=console_progress())
 
     now = _dt.datetime.now()
     out_dir = settings.output_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     xlsx = _dated(out_dir, "评分表", ".xlsx", now)
-    out = run_round(table, collection, xlsx, xlsx.with_suffix(".json"), history=settings.history or default_path())
+    out = run_round(table, collection, xlsx, xlsx.with_suffix(".json"), history=settings.history or default_history_path())
     pdf = None
     pdf_note = ""
-    if libreoffice.available():
+    if pdf_available():
         try:
             pdf = print_pdf(xlsx)
         except Exception as exc:  # noqa: BLE001 - the scorecard is written; a PDF is a bonus

@@ -25,7 +25,7 @@ from consolidate_round import Settings, SettingsError, decode_ini, read_settings
 
 def set_config_year(path: Path, year: int) -> bool:
     """Set ``年度`` in the [汇总] section of the settings file, keeping every comment; True if changed."""
-    from jieshui_xl.outputs import write_bytes
+    from jieshui_xl import write_bytes
 
     text, encoding = decode_ini(path.read_bytes())
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -56,11 +56,7 @@ def set_config_year(path: Path, year: int) -> bool:
 
 
 def prepare(settings: Settings, year: int | None, send: bool, remind: bool = False, echo=print) -> int:
-    from jieshui_xl.history import default_path
-    from jieshui_xl.mail import run_mail
-    from jieshui_xl.prevyear import load_prev
-    from jieshui_xl.spec import load_task_table
-    from jieshui_xl.template import write_templates
+    from jieshui_xl import default_history_path, load_prev, load_task_table, prefill_line, run_mail, write_templates
 
     table = load_task_table(settings.task_table, year=year or settings.year)
     templates_dir = settings.templates_dir / f"{table.year}年度"
@@ -84,15 +80,12 @@ def prepare(settings: Settings, year: int | None, send: bool, remind: bool = Fal
             raise SettingsError(f"找不到回收文件夹“{settings.returns_dir}”。")
         run_mail(table, templates_dir, outbox, returned_dir=settings.returns_dir, echo=echo, **smtp)
         return 0
-    prev = load_prev(settings.history or default_path(), table)
+    prev = load_prev(settings.history or default_history_path(), table)
     for notice in prev.notices:
         echo(f"注意：{notice}")
     paths = write_templates(table, templates_dir, progress=echo, prev=prev)
     echo(f"已生成 {len(paths)} 份填报表，位于：{templates_dir}")
-    if prev.record is not None:
-        echo(f"已按历史数据库中{prev.year}年度的记录预填上年数据。")
-    elif not prev.notices:
-        echo(f"历史数据库中没有{table.city}{prev.year}年度的记录，填报表未预填上年数据。")
+    echo(prefill_line(table, prev))
     run_mail(table, templates_dir, outbox, echo=echo, **smtp)
 
     if year is not None and settings.path is not None and year != settings.year:

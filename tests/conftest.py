@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jieshui_xl.data import CellValue, Collection, Submission
+from jieshui_xl.history import default_history_path
 from jieshui_xl.libreoffice import soffice_path
 from jieshui_xl.spec import load_task_table
 
@@ -35,9 +36,30 @@ SAMPLE_I15_ROWS = [
 ]
 
 
+def _user_store_state():
+    """The user's real default store (as the environment outside the tests names it): exists, size, mtime."""
+    path = default_history_path()
+    return path, (path.stat().st_size, path.stat().st_mtime_ns) if path.exists() else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _never_the_user_store(tmp_path_factory):
+    """Before any fixture of any scope: every default location of the store points into a temporary
+    folder; after the session, the user's real store must be exactly as it was (absent stays absent)."""
+    real, before = _user_store_state()
+    home = tmp_path_factory.mktemp("userdata")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JIESHUI_HISTORY", str(home / "history.sqlite"))
+        mp.setenv("XDG_DATA_HOME", str(home / "xdg"))
+        mp.setenv("LOCALAPPDATA", str(home / "localappdata"))
+        yield
+    after = (real.stat().st_size, real.stat().st_mtime_ns) if real.exists() else None
+    assert after == before, f"the tests touched the user's history store {real}"
+
+
 @pytest.fixture(autouse=True)
 def _history_store(tmp_path_factory, monkeypatch):
-    """Never the user's real history store: the default store of every test is a fresh tmp file."""
+    """And each test's default store is a fresh tmp file."""
     monkeypatch.setenv("JIESHUI_HISTORY", str(tmp_path_factory.mktemp("history") / "history.sqlite"))
 
 
@@ -72,7 +94,7 @@ def make_collection(table, values=None, rows=None, units=None, tasks=None):
             c.tables[tcode] = [{k: CellValue(v, tbl.reporter) for k, v in r.items() if v is not None}
                                for r in rows]
     for unit in (table.reporting_units() if units is None else units):
-        c.submissions.append(Submission(file=f"{unit}.xlsx", unit=unit))
+        c.submissions.append(Submission(file=f"{unit}.xlsx", unit=unit, year=table.year, city=table.city))
     for answer in tasks or []:
         c.tasks[(answer.task, answer.unit)] = answer
     return c
@@ -97,3 +119,15 @@ def returns(tmp_path):
 @pytest.fixture
 def sample_collection(table):
     return make_collection(table, rows=SAMPLE_I15_ROWS)
+
+
+@pytest.fixture(scope="module")
+def good_round(table, tmp_path_factory):
+    """A whole round as departments return it (unit -> file), and the item values collecting it gives."""
+    from returns_builder import ReturnsBuilder
+
+    from jieshui_xl.returns import collect
+
+    tmp = tmp_path_factory.mktemp("good")
+    paths = ReturnsBuilder(table, tmp / "work").round(tmp / "good", SAMPLE_VALUES, SAMPLE_I15_ROWS)
+    return paths, {code: cv.value for code, cv in collect(table, tmp / "good").values.items()}

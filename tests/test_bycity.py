@@ -311,7 +311,7 @@ def test_overview_gains_last_years_pass_count_from_the_store(done, round_, tmp_p
 
     root, returns, _ = round_
     store = tmp_path / "history.sqlite"
-    first = done.cities[0]
+    first = done.cities[0].round
     record(store, dataclasses.replace(first.table, year=first.table.year - 1), first.collection, first.result)
     again = consolidate_by_city(returns, tmp_path / "out", history=store)
     entries = {c["city"]: c for c in again.data["cities"]}

@@ -8,8 +8,8 @@ from conftest import make_collection
 from table_builder import TableBuilder
 
 from jieshui_xl.findings import JieshuiError, TaskTableError
-from jieshui_xl.score import compute
 from jieshui_xl.scorecard import write_scorecard
+from jieshui_xl.scored import compute_round
 from jieshui_xl.spec import excel_accepts_name, load_task_table
 from jieshui_xl.spec import names as spec_names
 from jieshui_xl.template import validation, write_templates
@@ -79,7 +79,7 @@ def test_scorecard_with_a_name_excel_refuses_is_not_written(tmp_path, monkeypatc
     collection = make_collection(table)
     target = tmp_path / "out" / "评分表.xlsx"
     with pytest.raises(JieshuiError, match="“r”"):
-        write_scorecard(table, collection, compute(table, collection), target)
+        write_scorecard(compute_round(table, collection), target)
     assert not target.exists() and not list((tmp_path / "out").glob("*.xlsx"))
 
 

@@ -20,12 +20,12 @@ from jieshui_xl.fill import fill_workbook
 from jieshui_xl.history import (
     SCHEMA_VERSION,
     current,
-    default_path,
+    default_history_path,
     history_json,
     record,
     runs,
 )
-from jieshui_xl.historyview import export_table
+from jieshui_xl.historyview import export_history
 from jieshui_xl.prevyear import load_prev
 from jieshui_xl.returns import collect
 from jieshui_xl.round import run_round
@@ -156,7 +156,7 @@ def test_a_cleared_prefill_takes_the_stored_figure(three_rounds):
     used = _findings(out, "prefill-used")
     assert [f["field"] for f in used] == ["reclaimed_rate_prev_pct"]
     assert "2023" in used[0]["message"] and "22.2" in used[0]["message"]
-    assert out.collection.values["reclaimed_rate_prev_pct"].file == "历史数据库"
+    assert out.round.collection.values["reclaimed_rate_prev_pct"].file == "历史数据库"
 
 
 def test_an_overwritten_prefill_counts_and_is_reported(three_rounds):
@@ -209,7 +209,7 @@ def test_history_json_and_rerun_supersedes(three_rounds, tmp_path):
     copy = tmp_path / "h.sqlite"
     copy.write_bytes(store.read_bytes())
     out = got[2024][0]
-    record(copy, out.table, out.collection, out.result)
+    record(copy, out.round.table, out.round.collection, out.round.result)
     data = history_json(copy, "黔江区")
     years = [(r["year"], r["superseded"]) for r in data["runs"]]
     assert years == [(2023, False), (2024, True), (2024, False), (2025, False)]
@@ -230,13 +230,13 @@ def test_export_read_back_with_pandas(three_rounds, tmp_path):
 
     store, _ = three_rounds
     data = history_json(store)
-    csv = export_table(data, tmp_path / "h.csv")
+    csv = export_history(data, tmp_path / "h.csv")
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(csv, encoding="utf-8-sig")
     assert len(frame) == 3 * 20 and set(frame["年度"]) == {2023, 2024, 2025}
     i08 = frame[(frame["年度"] == 2024) & (frame["指标代码"] == "I08")].iloc[0]
     assert i08["数值"] == pytest.approx(14.0) and i08["达标情况"] == "达标" and i08["城市"] == "黔江区"
-    xlsx = pd.read_excel(export_table(data, tmp_path / "h.xlsx"), engine="openpyxl")
+    xlsx = pd.read_excel(export_history(data, tmp_path / "h.xlsx"), engine="openpyxl")
     assert xlsx.shape == frame.shape
 
 
@@ -316,9 +316,9 @@ def test_history_command_lists_and_exports(three_rounds, tmp_path):
 
 def test_default_store_is_the_env_override(tmp_path, monkeypatch):
     monkeypatch.setenv("JIESHUI_HISTORY", str(tmp_path / "x.sqlite"))
-    assert default_path() == tmp_path / "x.sqlite"
+    assert default_history_path() == tmp_path / "x.sqlite"
     monkeypatch.delenv("JIESHUI_HISTORY")
-    assert default_path().name == "history.sqlite" and "jieshui_xl" in default_path().parts
+    assert default_history_path().name == "history.sqlite" and "jieshui_xl" in default_history_path().parts
 
 
 def test_cli_start_up_imports_no_pandas_openpyxl_or_lxml():
@@ -364,7 +364,7 @@ def test_libreoffice_recomputes_the_change_column_and_trend(three_rounds, tmp_pa
     out = got[2025][0]
     ours = openpyxl.load_workbook(out.scorecard, data_only=True)
     theirs = openpyxl.load_workbook(convert(out.scorecard, "xlsx", tmp_path), data_only=True)
-    rows = range(HEADER_ROW + 2, HEADER_ROW + 2 + len(out.table.indicators))
+    rows = range(HEADER_ROW + 2, HEADER_ROW + 2 + len(out.round.table.indicators))
     changes = [ours["评分表"].cell(r, CHANGE_COL + 1).value for r in rows]
     assert sum(1 for c in changes if c) >= 15 and any("向好" in c for c in changes if c)
     assert changes == [theirs["评分表"].cell(r, CHANGE_COL + 1).value for r in rows]

@@ -398,25 +398,3 @@ def test_send_needs_a_sender(tmp_path, smtp_server, monkeypatch):
                       smtp_user="jsb@qianjiang.example.cn", echo=lambda s: None)   # the login address is used
     assert sorted(result.sent) == sorted(ADDRESSES)
     assert {m[0] for m in server.messages} == {"jsb@qianjiang.example.cn"}
-
-
-def test_remind_with_an_empty_returns_folder_reminds_every_unit(round_, tmp_path):
-    """On deadline day nobody may have replied: an empty returns folder means every unit is reminded."""
-    table, templates, _ = round_
-    (tmp_path / "回收表").mkdir()
-    result = run_mail(table, templates, tmp_path / "out", returned_dir=tmp_path / "回收表", echo=lambda s: None)
-    assert set(result.written) == set(table.reporting_units())
-    assert all(p.name.endswith("_催报.eml") for p in (tmp_path / "out").iterdir())
-
-
-def test_cli_mail_without_year_mails_the_year_of_the_folder(tmp_path):
-    path = table_with_addresses(tmp_path)
-    later = load_task_table(path, year=load_task_table(path).year + 1)
-    write_unit_workbooks(later, tmp_path / "填报表")
-    result = CliRunner().invoke(main, ["mail", str(tmp_path / "填报表"), "--outbox", str(tmp_path / "o"),
-                                       "--task-table", str(path)])
-    assert result.exit_code == 0, result.output
-    assert f"按 {later.year} 年度发送" in result.output
-    names = [p.name for p in (tmp_path / "o").glob("*.eml")]
-    assert len(names) == len(later.reporting_units())
-    assert all(name.startswith(f"{later.year}年度") for name in names)

@@ -9,8 +9,8 @@ from conftest import SAMPLE_I15_ROWS, make_collection
 
 from jieshui_xl import labels
 from jieshui_xl.overview import write_overview
-from jieshui_xl.score import compute
 from jieshui_xl.scorecard import write_scorecard
+from jieshui_xl.scored import compute_round
 from jieshui_xl.template import write_templates
 
 
@@ -34,7 +34,7 @@ def expected(labels_by_code: dict, colours_by_code: dict) -> dict[str, tuple[str
 def test_template_and_scorecard_colour_each_status_alike(table, tmp_path):
     template = openpyxl.load_workbook(write_templates(table, tmp_path / "t")[0])
     collection = make_collection(table, rows=SAMPLE_I15_ROWS)
-    scorecard = openpyxl.load_workbook(write_scorecard(table, collection, compute(table, collection),
+    scorecard = openpyxl.load_workbook(write_scorecard(compute_round(table, collection),
                                                        tmp_path / "s.xlsx"))
     want = expected(labels.STATUS_LABELS, labels.STATUS_COLOURS)
     in_template = status_colours(template["数据填报"])

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from conftest import SAMPLE_I15_ROWS, make_collection
 
-from jieshui_xl.score import compute
 from jieshui_xl.scorecard import calc_sheet, submissions_sheet, write_scorecard
 from jieshui_xl.scorecard.styles import NOTE_SIZE, row_height
+from jieshui_xl.scored import compute_round
 from jieshui_xl.spec import load_task_table
 from jieshui_xl.xlsx import Pager, keep_blocks_together
 
@@ -21,7 +21,7 @@ from jieshui_xl.xlsx import Pager, keep_blocks_together
 def wb(tmp_path_factory):
     table = load_task_table()
     collection = make_collection(table, rows=SAMPLE_I15_ROWS)
-    path = write_scorecard(table, collection, compute(table, collection), tmp_path_factory.mktemp("p") / "s.xlsx")
+    path = write_scorecard(compute_round(table, collection), tmp_path_factory.mktemp("p") / "s.xlsx")
     return openpyxl.load_workbook(path)
 
 
@@ -37,8 +37,9 @@ def short_rows(ws, widths) -> list[str]:
         for cell in row:
             if not isinstance(cell.value, str) or cell.value.startswith("=") or (cell.row, cell.column) in merged:
                 continue
-            if not cell.alignment.wrap_text or cell.column > len(widths):
-                continue
+            if not cell.alignment.wrap_text or cell.column > len(widths) or ws.column_dimensions[
+                    cell.column_letter].hidden:
+                continue          # a hidden column (codes, raw formulas) is not printed: no height owed to it
             small = cell.font.sz == NOTE_SIZE and cell.font.name != "Consolas"
             need = row_height([(cell.value, widths[cell.column - 1])], minimum=0, small=small)
             height = ws.row_dimensions[cell.row].height or 15
@@ -65,14 +66,16 @@ def breaks(ws) -> list[int]:
     return [b.id + 1 for b in ws.row_breaks.brk]
 
 
-def test_merged_goal_never_split_by_a_page_break(wb):
+def test_the_leaders_page_is_one_page_with_the_signatures(wb):
+    """评分表 prints on one page (headline, all indicators, signatures): no break splits a 目标 block."""
     ws = wb["评分表"]
     goals = [m for m in ws.merged_cells.ranges if m.min_col == m.max_col == 2 and m.max_row > m.min_row]
-    assert goals and breaks(ws), "the bundled table's 20 indicators take more than one page"
-    for m in goals:
-        assert not any(m.min_row < b <= m.max_row for b in breaks(ws)), (m.coord, breaks(ws))
+    assert goals and not breaks(ws)
     assert ws.print_title_rows == "$1:$3"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToHeight or 1) == 1
+    area_last = int(ws.print_area[0].split("$")[-1]) if isinstance(ws.print_area, list) else int(ws.print_area.split("$")[-1])
+    signed = [c.row for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("填表人")]
+    assert signed and signed[0] <= area_last
 
 
 @pytest.mark.parametrize("sheet", ["计算过程", "报送情况"])
@@ -89,6 +92,8 @@ def test_every_page_starts_with_its_section_header(wb, sheet):
         if row[0].font.b and row[0].alignment.horizontal == "center" and row[0].value in ("代码", "行", "序号"):
             heads[row[0].row] = texts
     for b in pages:
+        if b + 1 in heads:                      # the page opens a new section: its title, then its header
+            continue
         assert b in heads, (sheet, b)
         earlier = max(r for r in heads if r < b)    # the header the section began with
         assert heads[b] == heads[earlier]
@@ -121,3 +126,21 @@ def test_pager_repeats_the_header_and_keeps_blocks_whole():
     assert rows == [0, 1, 2, 4, 5, 7, 8, 10]
     blocks = [(0, 100.0), (3, pager.capacity - 50), (9, 60.0)]
     assert keep_blocks_together(Sheet(), [100], blocks, repeat_height=0) == [3, 9]
+
+
+def test_form_pages_break_only_before_a_block_or_section(tmp_path):
+    """A collection form breaks its pages between indicator blocks and sections, never inside one that
+    fits on a page; the first row after a break is a block's title (指标N …) or a section's (二、…)."""
+    from jieshui_xl import write_templates
+
+    table = load_task_table()
+    broken = 0
+    for path in write_templates(table, tmp_path / "forms"):
+        ws = openpyxl.load_workbook(path)["数据填报"]
+        broken += len(ws.row_breaks.brk)
+        for brk in ws.row_breaks.brk:
+            rows = range(brk.id + 1, brk.id + 4)
+            texts = [str(ws.cell(r, c).value or "") for r in rows for c in (1, 2)]
+            assert any(t.startswith("指标") or t[:2] in ("一、", "二、", "三、", "四、") for t in texts), \
+                (path.name, brk.id, texts)
+    assert broken, "the longer forms take several pages"

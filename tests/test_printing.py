@@ -67,13 +67,11 @@ def test_a4_landscape_workbook(tmp_path):
 def test_real_scorecard_prints_landscape_one_page_wide(tmp_path, table):
     from conftest import SAMPLE_I15_ROWS, make_collection
 
-    from jieshui_xl.score import compute
-    from jieshui_xl.scorecard import write_scorecard
+    from jieshui_xl import compute_round, write_scorecard
 
     collection = make_collection(table, rows=SAMPLE_I15_ROWS)
-    result = compute(table, collection)
     xlsx = tmp_path / "评分表.xlsx"
-    write_scorecard(table, collection, result, xlsx)
+    write_scorecard(compute_round(table, collection), xlsx)
     pdf = print_pdf(xlsx, tmp_path / "评分表.pdf")
     sizes = page_sizes(pdf)
     assert sizes, "no pages"

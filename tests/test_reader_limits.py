@@ -13,21 +13,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES
-from returns_builder import ReturnsBuilder
 
 from jieshui_xl.returns import collect
 from jieshui_xl.returns.limits import Limits
 
 ITEM = "wells_total_count"          # an item of the unit whose file is made hostile
-
-
-@pytest.fixture(scope="module")
-def good_round(table, tmp_path_factory):
-    """A whole round as departments return it, and what collecting it gives."""
-    tmp = tmp_path_factory.mktemp("good")
-    paths = ReturnsBuilder(table, tmp / "work").round(tmp / "good", SAMPLE_VALUES, SAMPLE_I15_ROWS)
-    return paths, _values(collect(table, tmp / "good"))
 
 
 def _values(collection) -> dict:

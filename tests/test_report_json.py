@@ -10,14 +10,14 @@ from conftest import SAMPLE_I15_ROWS, SAMPLE_VALUES, make_collection
 from jieshui_xl.data import Submission
 from jieshui_xl.labels import STATUS_LABELS
 from jieshui_xl.report import scorecard_json
-from jieshui_xl.score import compute
+from jieshui_xl.scored import compute_round
 
 STATUSES = {"pass", "fail", "missing", "invalid"}
 
 
 def run(table, collection):
-    result = compute(table, collection)
-    data = scorecard_json(table, collection, result)
+    rnd = compute_round(table, collection)
+    result, data = rnd.result, scorecard_json(rnd)
     # Plain JSON, no NaN/Infinity, and the same after a round trip.
     assert json.loads(json.dumps(data, ensure_ascii=False, allow_nan=False)) == data
     return result, data

@@ -80,7 +80,6 @@ def test_the_summary_names_who_owes_what_with_the_errors_status_reports(tmp_path
 
     from jieshui_xl.data import Submission
     from jieshui_xl.round import run_round, summary_lines
-    from jieshui_xl.status import unit_entry
 
     table = load_task_table()
     units = table.reporting_units()
@@ -89,6 +88,6 @@ def test_the_summary_names_who_owes_what_with_the_errors_status_reports(tmp_path
     out = run_round(table, collection, tmp_path / "评分表.xlsx")
     lines = summary_lines(out)
     assert f"未报送（请催报）：{units[0]}" in lines
-    assert unit_entry(out.collection, units[1])["errors"] == 3
+    assert out.round.unit(units[1]).errors == 3
     assert f"被退回（请通知修改后重报）：{units[1]}（错误 3 条）" in lines
     assert lines[0].startswith(f"{table.city}{table.year}年度：") and any(line.startswith("报送：共 ") for line in lines)

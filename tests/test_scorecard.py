@@ -17,17 +17,17 @@ from jieshui_xl.findings import SEVERITY_LABELS
 from jieshui_xl.formula import NAME_PATTERN, looks_like_cell_reference
 from jieshui_xl.labels import STATUS_LABELS, VERDICTS
 from jieshui_xl.logic import logic
-from jieshui_xl.score import compute
 from jieshui_xl.scorecard import SHEETS, score_sheet, write_scorecard
+from jieshui_xl.scored import compute_round
 
-EXPECTED_SHEETS = ["评分表", "基础管理", "汇总数据", "计算过程", "问题清单", "报送情况", "达标对比图", "历年趋势"]
+EXPECTED_SHEETS = ["评分表", "评分说明", "基础管理", "汇总数据", "计算过程", "问题清单", "报送情况", "达标对比图", "历年趋势"]
 
 
 def build(table, tmp_path, collection=None, name="评分表.xlsx"):
     collection = collection or make_collection(table, rows=SAMPLE_I15_ROWS)
-    result = compute(table, collection)
-    path = write_scorecard(table, collection, result, tmp_path / "out" / name)
-    return collection, result, path
+    rnd = compute_round(table, collection)
+    path = write_scorecard(rnd, tmp_path / "out" / name)
+    return rnd.collection, rnd.result, path
 
 
 def cell_of(wb, name):
@@ -172,8 +172,9 @@ def test_print_setup(sample):
     assert ws.page_setup.orientation == "landscape"
     assert str(ws.page_setup.paperSize) == "9"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    # fitToWidth defaults to 1 in OOXML (xlsxwriter omits the attribute then); 0 height = as many pages as needed.
-    assert (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0
+    # fitToWidth defaults to 1 in OOXML (xlsxwriter omits the attribute then): the leader's page is one
+    # page wide and one page tall (headline, every indicator, signatures).
+    assert (ws.page_setup.fitToWidth or 1) == 1 and (ws.page_setup.fitToHeight or 1) == 1
     assert ws.print_title_rows == "$1:$3"
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     # The date is written by the program (2026-12-01), never left to the printer's locale (&D).

@@ -19,9 +19,9 @@ from helpers_template import named
 from jieshui_xl.labels import STATUS_LABELS
 from jieshui_xl.libreoffice import convert
 from jieshui_xl.report import scorecard_json
-from jieshui_xl.score import compute
 from jieshui_xl.scorecard import context as scorecard_context
 from jieshui_xl.scorecard import write_scorecard
+from jieshui_xl.scored import compute_round
 from jieshui_xl.spec import load_task_table
 
 pytestmark = pytest.mark.libreoffice
@@ -71,9 +71,9 @@ def converted(tmp_path_factory):
         mp.setattr(scorecard_context, "cache", lambda value: "")
         for name, (make, _) in ROUNDS.items():
             collection = make(table)
-            result = compute(table, collection)
-            path = write_scorecard(table, collection, result, folder / f"{name}.xlsx")
-            written[name] = (result, scorecard_json(table, collection, result), path)
+            rnd = compute_round(table, collection)
+            path = write_scorecard(rnd, folder / f"{name}.xlsx")
+            written[name] = (rnd.result, scorecard_json(rnd), path)
     out = {}
     for name, (result, data, path) in written.items():
         xlsx = convert(path, "xlsx", folder / "recalculated")
@@ -133,7 +133,7 @@ def test_rounds_exercise_what_they_claim(converted, name):
 def test_pdf_is_a4_landscape(tmp_path):
     table = load_task_table()
     collection = make_collection(table, rows=SAMPLE_I15_ROWS)
-    path = write_scorecard(table, collection, compute(table, collection), tmp_path / "评分表.xlsx")
+    path = write_scorecard(compute_round(table, collection), tmp_path / "评分表.xlsx")
     pdf = convert(path, "pdf", tmp_path / "pdf")
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "1", str(pdf)], capture_output=True, text=True,
                           check=True).stdout

@@ -75,12 +75,3 @@ def test_status_of_a_collected_folder_and_cli(table, tmp_path):
 def test_cli_status_without_folder(tmp_path):
     result = CliRunner().invoke(main, ["status", str(tmp_path / "没有")])
     assert result.exit_code == 2 and "找不到回收文件夹" in result.output
-
-
-def test_cli_status_on_an_empty_folder_lists_every_unit_as_missing(table, tmp_path):
-    (tmp_path / "回收表").mkdir()
-    result = CliRunner().invoke(main, ["status", str(tmp_path / "回收表"), "--json", str(tmp_path / "s.json")])
-    assert result.exit_code == 0, result.output
-    assert all(f"{unit}：未报送" in result.output for unit in table.reporting_units())
-    data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
-    assert {u["status"] for u in data["units"]} == {"missing"}

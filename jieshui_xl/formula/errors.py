@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..findings import JieshuiError
+
 __all__ = ["ExcelError", "FormulaSyntaxError", "Raised", "DIV0", "VALUE", "NUM"]
 
 
-class FormulaSyntaxError(ValueError):
+class FormulaSyntaxError(JieshuiError, ValueError):
     """A formula that cannot be parsed; the message is Chinese and says what is wrong."""
 
 

@@ -94,9 +94,39 @@ def names_in(node: Node) -> Iterator[str]:
     return (n.name for n in walk(node) if isinstance(n, Name))
 
 
+MAX_CHARS = 8192        # Excel's longest formula
+MAX_DEPTH = 200         # nesting of the syntax tree (Excel nests functions 64 deep)
+
+
 def parse_tree(text: str) -> Node:
-    """The syntax tree of formula text (without the leading ``=``)."""
-    return _Parser(text).parse()
+    """The syntax tree of formula text (without the leading ``=``); a formula longer than Excel takes
+    or nested deeper than :data:`MAX_DEPTH` is a :class:`FormulaSyntaxError` (never a RecursionError)."""
+    if len(text) > MAX_CHARS:
+        raise FormulaSyntaxError(f"公式过长（{len(text)} 个字符，Excel 最多 {MAX_CHARS} 个）")
+    try:
+        tree = _Parser(text).parse()
+    except RecursionError:
+        tree = None
+    if tree is None or _depth(tree) > MAX_DEPTH:
+        raise FormulaSyntaxError(f"公式嵌套层数过多（超过 {MAX_DEPTH} 层），请拆成几个计算项")
+    return tree
+
+
+def _depth(tree: Node) -> int:
+    """The depth of a tree, without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        if isinstance(node, (Prefix, Percent)):
+            stack.append((node.operand, depth + 1))
+        elif isinstance(node, Binary):
+            stack += [(node.left, depth + 1), (node.right, depth + 1)]
+        elif isinstance(node, Call):
+            stack += [(arg, depth + 1) for arg in node.args]
+    return deepest
 
 
 # -- parser ----------------------------------------------------------------------------------------

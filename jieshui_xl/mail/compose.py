@@ -20,21 +20,24 @@ from ..findings import Finding, JieshuiError
 from ..labels import UNIT_MISSING, UNIT_REJECTED
 from ..outputs import write_bytes
 
-__all__ = ["Reminder", "build_message", "eml_filename", "write_eml", "valid_address", "MISSING", "REJECTED"]
+__all__ = ["Reminder", "build_message", "eml_filename", "write_eml", "valid_address", "MISSING", "REJECTED",
+           "OVERDUE"]
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 EML_POLICY = policy.default.clone(linesep="\r\n")
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
 
 MISSING, REJECTED = UNIT_MISSING, UNIT_REJECTED   # why a unit gets a reminder
+OVERDUE = "overdue"             # a progress round: returned, but tasks are overdue or lagging
 
 
 @dataclass
 class Reminder:
     """Why a unit gets a reminder: nothing returned (``missing``) or a return that was not usable."""
-    status: str                                   # missing | rejected
+    status: str                                   # missing | rejected | overdue (progress rounds)
     findings: list[Finding] = field(default_factory=list)   # the unit's error findings
     reasons: list[str] = field(default_factory=list)        # why its files were not used
+    tasks: list[str] = field(default_factory=list)          # progress rounds: the tasks to act on, one a line
 
 
 
@@ -198,17 +201,19 @@ def _contact_line(table) -> str:
 
 
 def build_message(table, unit, workbook_path: str | Path, reminder: Reminder | None = None,
-                  sender: str | None = None) -> EmailMessage:
+                  sender: str | None = None, text: tuple[str, str] | None = None) -> EmailMessage:
     """The message to ``unit`` (a name or :class:`~jieshui_xl.spec.Unit`) with its workbook attached.
 
     To / Cc come from the unit's row in the 单位 sheet (invalid addresses are left out); From is
-    ``sender`` or the ``office_email`` parameter, shown with ``office_name``.
+    ``sender`` or the ``office_email`` parameter, shown with ``office_name``.  ``text``: (subject,
+    body) written by the caller (a progress round's messages), instead of a data round's.
     """
     u = _unit(table, unit)
     path = Path(workbook_path)
     data = path.read_bytes()
     msg = EmailMessage()
-    msg["Subject"] = _subject(table, u.name, reminder)
+    subject, body = text or (_subject(table, u.name, reminder), _body(table, u.name, path.name, reminder))
+    msg["Subject"] = subject
     sender = sender or _param(table, "office_email")
     office = _param(table, "office_name")
     if sender and valid_address(sender):
@@ -225,7 +230,7 @@ def build_message(table, unit, workbook_path: str | Path, reminder: Reminder | N
     msg["Date"] = format_datetime(_dt.datetime.now().astimezone())
     domain = sender.partition("@")[2] if sender and valid_address(sender) else "jieshui.invalid"
     msg["Message-ID"] = make_msgid("jieshui", domain=domain)
-    msg.set_content(_body(table, u.name, path.name, reminder), cte="base64")
+    msg.set_content(body, cte="base64")
     msg.add_attachment(data, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=path.name)
     return msg
 

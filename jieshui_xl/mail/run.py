@@ -9,13 +9,14 @@ import os
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Callable
 
 from ..findings import ERROR, JieshuiError
 from ..labels import REJECTED as FILE_REJECTED
 from .compose import MISSING, REJECTED, Reminder, _addresses, _param, build_message, eml_filename, valid_address, write_eml
 from .smtp import PASSWORD_ENV, group_by_reason, send_messages, tls_context
 
-__all__ = ["MailResult", "find_workbooks", "reminders_for", "run_mail"]
+__all__ = ["DATA_MAIL", "MailKind", "MailResult", "find_workbooks", "reminders_for", "run_mail"]
 
 
 @dataclass
@@ -31,12 +32,15 @@ class MailResult:
     failed: dict[str, str] = field(default_factory=dict)          # unit -> reason (Chinese)
 
 
-def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None) -> dict[str, Path]:
-    """The collection workbook of each unit in ``templates_dir`` (by identity, not file name), decided
-    as consolidation decides it: a file that consolidation would refuse is never mailed."""
+def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None, expect=None) -> dict[str, Path]:
+    """The collection workbook (``expect``: the round's kind, default a data round's) of each unit in
+    ``templates_dir`` (by identity, not file name), decided as consolidation decides it: a file that
+    consolidation would refuse is never mailed."""
     from ..findings import finding
     from ..returns import identify_file
-    from ..returns.identify import problems
+    from ..returns.identify import DATA_ROUND, problems
+
+    expect = expect or DATA_ROUND
 
     found: dict[str, tuple[str, Path]] = {}
     ignored = [] if ignored is None else ignored
@@ -44,7 +48,7 @@ def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None)
         if not path.is_file() or path.suffix.lower() != ".xlsx" or path.name.startswith(("~$", ".")):
             continue
         ident = identify_file(path)
-        reasons = problems(table, ident) if ident is not None else []
+        reasons = problems(table, ident, expect) if ident is not None else []
         if ident is None:
             ignored.append(f"“{path.name}”不是本系统生成的填报表（或无法读取），已忽略")
         elif reasons:
@@ -62,64 +66,69 @@ def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None)
     return {unit: path for unit, (_, path) in found.items()}
 
 
-def templates_year(table, templates_dir: Path) -> int | None:
-    """The one year the city's collection workbooks in ``templates_dir`` were generated for (``None`` when
-    there is none, or more than one), so ``mail`` without ``--year`` mails the round the folder holds."""
-    from ..returns import identify_file
-
-    if not Path(templates_dir).is_dir():
-        return None
-    years = set()
-    for path in Path(templates_dir).iterdir():
-        if path.is_file() and path.suffix.lower() == ".xlsx" and not path.name.startswith(("~$", ".")):
-            ident = identify_file(path)
-            if ident is not None and ident.city == table.city:
-                years.add(ident.year)
-    return years.pop() if len(years) == 1 else None
-
-
 def reminders_for(table, collection) -> dict[str, Reminder]:
     """Units whose status is missing or rejected, with what is wrong for the rejected ones."""
     out: dict[str, Reminder] = {}
     for unit in table.reporting_units():
-        status = collection.unit_status(unit)
-        if status == MISSING:
+        state = collection.unit_state(unit)
+        if state.status == MISSING:
             out[unit] = Reminder(MISSING)
-        elif status == REJECTED:
+        elif state.status == REJECTED:
             errors = [f for f in collection.report if f.unit == unit and f.severity == ERROR]
-            reasons = [s.reason for s in collection.submissions
-                       if s.unit == unit and s.status == FILE_REJECTED and s.reason]
+            reasons = [s.reason for s in state.files if s.status == FILE_REJECTED and s.reason]
             out[unit] = Reminder(REJECTED, errors, list(dict.fromkeys(reasons)))
     return out
 
 
+def _data_reminders(table, returned_dir: Path) -> dict[str, Reminder]:
+    from ..returns import collect
+
+    return reminders_for(table, collect(table, returned_dir, empty_ok=True))
+
+
+@dataclass(frozen=True)
+class MailKind:
+    """What differs between the mail of a data round and of a progress round (:mod:`.progress`):
+    the workbooks mailed, the units, who gets a reminder, the message and its file name."""
+    expect: object = None                                  # returns.identify.Expect; None: a data round
+    units: Callable = lambda table: table.reporting_units()
+    reminders: Callable = _data_reminders                  # (table, returned_dir) -> unit -> Reminder
+    message: Callable = build_message                      # (table, unit, workbook, reminder, sender=)
+    filename: Callable = eml_filename                      # (table, unit, reminder)
+    noun: str = "填报表"
+
+
+DATA_MAIL = MailKind()
+
 
 def run_mail(table, templates_dir, outbox, returned_dir=None, send=False, smtp_host=None, smtp_port=None,
-             starttls=False, use_ssl=False, smtp_user=None, echo=print) -> MailResult:
-    """Write (and with ``send`` also send) one message per unit workbook found in ``templates_dir``.
+             starttls=False, use_ssl=False, smtp_user=None, echo=print, kind: MailKind | None = None) -> MailResult:
+    """Write (and with ``send`` also send) one message per unit workbook found in ``templates_dir``
+    (``kind``: a data round's by default, or a progress round's).
 
     Raises :class:`JieshuiError` (Chinese message) only when nothing could be done: no workbook, bad
     options, or, with ``send``, not a single message sent.
     """
+    kind = kind or DATA_MAIL
     templates_dir, outbox = Path(templates_dir), Path(outbox)
     password, context = _send_options(send, smtp_host, starttls, use_ssl, smtp_user)
     result = MailResult()
-    workbooks = _workbooks(table, templates_dir, result, echo)
-    order = [u for u in table.reporting_units() if u in workbooks] + \
-        [u for u in workbooks if u not in table.reporting_units()]
-    result.without_workbook = [u for u in table.reporting_units() if u not in workbooks]
+    workbooks = _workbooks(table, templates_dir, result, echo, kind)
+    units = kind.units(table)
+    order = [u for u in units if u in workbooks] + [u for u in workbooks if u not in units]
+    result.without_workbook = [u for u in units if u not in workbooks]
     reminders = None
     if returned_dir is not None:
-        reminders = _reminders(table, Path(returned_dir))
+        reminders = _reminders(table, Path(returned_dir), kind)
         result.up_to_date = [u for u in order if u not in reminders]
         order = [u for u in order if u in reminders]
         if result.up_to_date:
             echo("已报送，不再催报：" + "、".join(result.up_to_date))
         if not order:
-            echo("所有单位均已报送可用的填报表，无需催报。")
+            echo(f"所有单位均已报送可用的{kind.noun}，无需催报。")
             return result
     sender = _sender(table, smtp_user, send, echo)
-    messages = _write_messages(table, order, workbooks, reminders, sender, outbox, result)
+    messages = _write_messages(table, order, workbooks, reminders, sender, outbox, result, kind)
     _say_written(result, outbox, reminders is not None, echo)
     if send:
         _send(result, messages, outbox, sender, smtp_host, smtp_port, starttls, use_ssl, smtp_user, password,
@@ -146,25 +155,24 @@ def _send_options(send: bool, smtp_host, starttls: bool, use_ssl: bool, smtp_use
     return password, (tls_context() if starttls or use_ssl else None)      # a bad CA file stops here
 
 
-def _workbooks(table, templates_dir: Path, result: MailResult, echo) -> dict[str, Path]:
+def _workbooks(table, templates_dir: Path, result: MailResult, echo, kind: MailKind) -> dict[str, Path]:
     if not templates_dir.is_dir():
-        raise JieshuiError(f"找不到填报表文件夹“{templates_dir}”。请先运行 jieshui-xl templates --out "
-                           f"{templates_dir} 生成填报表。")
-    workbooks = find_workbooks(table, templates_dir, result.ignored)
+        raise JieshuiError(f"找不到{kind.noun}文件夹“{templates_dir}”。请先运行 jieshui-xl templates --out "
+                           f"{templates_dir} 生成{kind.noun}。")
+    workbooks = find_workbooks(table, templates_dir, result.ignored, kind.expect)
     for note in result.ignored:
         echo(f"提示：{note}。")
     if not workbooks:
-        raise JieshuiError(f"文件夹“{templates_dir}”中没有找到{table.city}{table.year}年度的填报表。"
-                           f"请先运行 jieshui-xl templates --year {table.year} --out {templates_dir} 生成填报表。")
+        raise JieshuiError(f"文件夹“{templates_dir}”中没有找到{table.city}{table.year}年度的{kind.noun}。"
+                           f"请先运行 jieshui-xl templates --out {templates_dir} 生成{kind.noun}"
+                           f"（调度表加 --progress 年-月）。")
     return workbooks
 
 
-def _reminders(table, returned_dir: Path) -> dict[str, Reminder]:
+def _reminders(table, returned_dir: Path, kind: MailKind) -> dict[str, Reminder]:
     if not returned_dir.is_dir():
         raise JieshuiError(f"找不到回收文件夹“{returned_dir}”。催报需要指定存放各单位已报送文件的文件夹。")
-    from ..returns import collect
-
-    return reminders_for(table, collect(table, returned_dir, allow_empty=True))
+    return kind.reminders(table, returned_dir)
 
 
 def _sender(table, smtp_user, send: bool, echo) -> str:
@@ -181,8 +189,8 @@ def _sender(table, smtp_user, send: bool, echo) -> str:
     return sender
 
 
-def _write_messages(table, order, workbooks, reminders, sender: str, outbox: Path, result: MailResult
-                    ) -> list[tuple[str, EmailMessage]]:
+def _write_messages(table, order, workbooks, reminders, sender: str, outbox: Path, result: MailResult,
+                    kind: MailKind = DATA_MAIL) -> list[tuple[str, EmailMessage]]:
     messages = []
     for unit in order:
         reminder = reminders.get(unit) if reminders is not None else None
@@ -193,8 +201,8 @@ def _write_messages(table, order, workbooks, reminders, sender: str, outbox: Pat
             result.bad_addresses[unit] = bad_to + bad_cc
         if not to:
             result.no_address.append(unit)
-        msg = build_message(table, unit, workbooks[unit], reminder, sender=sender or None)
-        result.written[unit] = write_eml(msg, outbox / eml_filename(table, unit, reminder))
+        msg = kind.message(table, unit, workbooks[unit], reminder, sender=sender or None)
+        result.written[unit] = write_eml(msg, outbox / kind.filename(table, unit, reminder))
         messages.append((unit, msg))
     return messages
 

@@ -51,6 +51,7 @@ class Sheet:
     state: str = VISIBLE           # visible | hidden | veryHidden
     protected: bool | None = None  # None where the format's reader cannot tell
     cells: dict[str, Cell] = field(default_factory=dict)   # "D12" -> Cell, only cells with content
+    unread: bool = False           # a sheet the template did not have: listed, not parsed (see xlsx.read_xlsx)
 
 
 @dataclass

@@ -66,6 +66,9 @@ def check_extra_content(book: Book, ident: Identity, report: Report,
     for title, sheet in book.sheets.items():
         if title == META_SHEET:
             continue
+        if sheet.unread:
+            report.add("sheet-not-read", unit=ident.unit, file=book.name, sheet=title)
+            continue
         if (known_all is None or not book.formulas_known) and (title in template or sheet.protected):
             continue          # no template (or no formulas) to compare with: only sheets the department added
         cells = sorted(_extra_cells(sheet, inputs, known_all), key=lambda c: _order(c[0]))

@@ -21,16 +21,16 @@ from .. import libreoffice
 from ..findings import JieshuiError, Report
 from ..identity import Identity, parse_identity
 from .book import Book, Source
-from .container import Deadline
-from .limits import Limits, ReadLimit
+from .limits import Limits
 
-__all__ = ["Source", "Book", "sniff", "open_book", "read_file", "file_mtime", "salvage_identity", "WORKBOOK_SUFFIXES",
-           "OLE_MAGIC", "ZIP_MAGIC", "FileTooLarge", "NotRegular"]
+__all__ = ["Source", "Book", "sniff", "sniff_problem", "native_reader", "open_book", "complete_with_libreoffice",
+           "read_file", "file_mtime", "salvage_identity", "WORKBOOK_SUFFIXES", "LIBREOFFICE_KINDS", "OLE_MAGIC",
+           "ZIP_MAGIC", "FileTooLarge", "NotRegular"]
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".ods", ".ots", ".xlsb", ".et", ".ett"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_ENCRYPTED_STREAM = "EncryptionInfo"   # the OLE stream of a password-protected .xlsx (MS-OFFCRYPTO)
 _NOT_SPREADSHEET_OLE = {".doc", ".dot", ".ppt", ".pps", ".msg", ".wps", ".pub", ".vsd"}
 LABELS = {
     "xlsx": "Excel 工作簿(.xlsx)",
@@ -40,6 +40,7 @@ LABELS = {
     "html": "网页格式的“Excel”文件",
 }
 _LIBREOFFICE_SUFFIX = {"xlsx": ".xlsx", "xls": ".xls", "ods": ".ods", "xlsb": ".xlsb", "html": ".xls"}
+LIBREOFFICE_KINDS = {"html"}             # formats with no native reader
 
 
 class FileTooLarge(Exception):
@@ -102,14 +103,27 @@ def _looks_like_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<table")) or (b"<html" in head and head.startswith(b"<"))
 
 
+def _ole_streams(data: bytes) -> set[str]:
+    """The stream names of an OLE compound file's directory (xlrd's reader; bounded by the file)."""
+    import contextlib
+
+    from xlrd.compdoc import CompDoc
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            return {node.name for node in CompDoc(data, logfile=io.StringIO()).dirlist}
+        except Exception:  # noqa: BLE001 - a damaged directory: xlrd reports it when it reads the file
+            return set()
+
+
 def sniff(data: bytes, suffix: str) -> str:
     """The format by content: xlsx, xlsb, ods, xls, html, encrypted, corrupt or other."""
     if data.startswith(ZIP_MAGIC):
         return _zip_kind(data)
     if data.startswith(OLE_MAGIC):
-        if _ENCRYPTED_MARK in data:
-            return "encrypted"
-        return "other" if suffix in _NOT_SPREADSHEET_OLE else "xls"
+        if suffix in _NOT_SPREADSHEET_OLE:
+            return "other"
+        return "encrypted" if _ENCRYPTED_STREAM in _ole_streams(data) else "xls"
     if suffix in WORKBOOK_SUFFIXES and _looks_like_html(data):
         return "html"
     return "corrupt" if suffix in WORKBOOK_SUFFIXES else "other"
@@ -119,7 +133,7 @@ def sniff(data: bytes, suffix: str) -> str:
 # Reading
 # ---------------------------------------------------------------------------------------------
 
-def _native(kind: str):
+def native_reader(kind: str):
     """The native reader of a format (imported on first use: xlrd and calamine only when needed)."""
     if kind == "xlsx":
         from .xlsx import read_xlsx
@@ -133,15 +147,23 @@ def _native(kind: str):
     if kind == "xlsb":
         from .xlsb import read_xlsb
         return read_xlsb
+    raise ValueError(kind)
+
+
+def sniff_problem(kind: str) -> tuple[str, dict] | None:
+    """The finding (code, keywords) for a format no reader takes, or None."""
+    if kind == "other":
+        return "file-not-workbook", {}
+    if kind == "corrupt":
+        return "file-unreadable", {"detail": "文件内容不是有效的电子表格（可能已损坏或未完整下载）"}
+    if kind == "encrypted":
+        return "file-unreadable", {"detail": "文件设置了打开密码"}
     return None
 
 
-def _via_libreoffice(source: Source, kind: str, tmpdir: Path, index: int, limits: Limits, report: Report
-                     ) -> Book | None:
+def _via_libreoffice(source: Source, kind: str, tmpdir: Path, index: int, limits: Limits, report: Report,
+                     parse=None) -> Book | None:
     label = LABELS[kind]
-    if not libreoffice.available():
-        report.add("file-needs-conversion", file=source.name, detail=label)
-        return None
     work = tmpdir / f"{index:04d}"
     (work / "out").mkdir(parents=True, exist_ok=True)
     src = work / f"source{_LIBREOFFICE_SUFFIX[kind]}"
@@ -151,15 +173,14 @@ def _via_libreoffice(source: Source, kind: str, tmpdir: Path, index: int, limits
     except JieshuiError:
         report.add("file-unreadable", file=source.name, detail=f"{label}无法转换为 .xlsx")
         return None
-    from .xlsx import read_xlsx
-    try:
-        book = read_xlsx(Source(source.name, converted, source.mtime), limits)
-    except ReadLimit as exc:
-        report.add("file-over-limit", file=source.name, detail=exc.detail)
+    from .parse import parse_source
+
+    parsed = (parse or parse_source)(Source(source.name, converted, source.mtime), limits)
+    if parsed.book is None:
+        over = [f for f in parsed.findings if f.code == "file-over-limit"]
+        report.extend(over or [Report().add("file-unreadable", file=source.name, detail="转换后的文件仍无法解析")])
         return None
-    except Exception as exc:  # noqa: BLE001 - any parse failure of the converted file
-        report.add("file-unreadable", file=source.name, detail=f"转换后的文件仍无法解析（{type(exc).__name__}）")
-        return None
+    book = parsed.book
     report.add("file-converted", file=source.name, detail=label)
     book.converted_from = label
     return book
@@ -167,31 +188,26 @@ def _via_libreoffice(source: Source, kind: str, tmpdir: Path, index: int, limits
 
 def open_book(source: Source, tmpdir: Path, index: int, report: Report, limits: Limits | None = None
               ) -> Book | None:
-    """The workbook in ``source``, or None with a finding in ``report`` saying why not."""
+    """The workbook in ``source``, parsed here (not isolated: for the tool's own files, e.g. templates),
+    or None with a finding in ``report`` saying why not."""
+    from .parse import parse_source
+
     limits = limits or Limits()
-    kind = sniff(source.data, source.suffix)
-    if kind == "other":
-        report.add("file-not-workbook", file=source.name)
+    parsed = parse_source(source, limits)
+    if parsed.fallback:
+        return complete_with_libreoffice(source, parsed.kind, tmpdir, index, limits, report, parsed.findings)
+    report.extend(parsed.findings)
+    return parsed.book
+
+
+def complete_with_libreoffice(source: Source, kind: str, tmpdir: Path, index: int, limits: Limits, report: Report,
+                              findings, parse=None) -> Book | None:
+    """A format no native reader took (a web page saved as .xls, a file its reader could not parse):
+    converted by LibreOffice where installed, the converted .xlsx parsed by ``parse`` (default: here)."""
+    if not libreoffice.available():
+        report.extend(findings or [Report().add("file-needs-conversion", file=source.name, detail=LABELS[kind])])
         return None
-    if kind == "corrupt":
-        report.add("file-unreadable", file=source.name, detail="文件内容不是有效的电子表格（可能已损坏或未完整下载）")
-        return None
-    if kind == "encrypted":
-        report.add("file-unreadable", file=source.name, detail="文件设置了打开密码")
-        return None
-    reader = _native(kind)
-    if reader is None:
-        return _via_libreoffice(source, kind, tmpdir, index, limits, report)
-    try:
-        return reader(source, limits, Deadline(limits.seconds))
-    except ReadLimit as exc:
-        report.add("file-over-limit", file=source.name, detail=exc.detail)
-        return None
-    except Exception as exc:  # noqa: BLE001 - a damaged file raises whatever its parser raises
-        if libreoffice.available():
-            return _via_libreoffice(source, kind, tmpdir, index, limits, report)
-        report.add("file-unreadable", file=source.name, detail=f"文件结构无法解析（{type(exc).__name__}）")
-        return None
+    return _via_libreoffice(source, kind, tmpdir, index, limits, report, parse)
 
 
 def salvage_identity(source: Source, limits: Limits) -> Identity | None:

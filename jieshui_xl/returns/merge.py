@@ -102,6 +102,7 @@ def _take(collection: Collection, returned: Returned) -> None:
     collection.tables.update(returned.tables)
     collection.tasks.update(returned.tasks)
     collection.contacts[returned.unit] = returned.contact
+    collection.progress.update(returned.progress)
 
 
 def merge(outcomes: list[Outcome], collection: Collection) -> Collection:

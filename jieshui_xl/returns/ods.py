@@ -35,29 +35,43 @@ def odf_reference(address: str) -> str | None:
     return "'" + sheet.replace("'", "''") + "'!" + ref
 
 
+MAX_CELL_CHARS = 32_767          # Excel's limit for the text of one cell
+
+
 def _text(el) -> str:
-    """The text of a cell: its paragraphs (one per line), with ODF's coded spaces, tabs and breaks."""
+    """The text of a cell: its paragraphs (one per line), with ODF's coded spaces, tabs and breaks;
+    a cell that would expand beyond :data:`MAX_CELL_CHARS` (``<text:s text:c="2000000000"/>``) is refused
+    before anything is built."""
+    budget = [MAX_CELL_CHARS]
     lines = []
     for p in el:
         if local(p.tag) in ("p", "h"):
-            lines.append(_inline(p))
+            lines.append(_inline(p, budget))
     return "\n".join(lines)
 
 
-def _inline(node) -> str:
-    parts = [node.text or ""]
+def _inline(node, budget: list[int]) -> str:
+    parts = [_spend(budget, node.text or "")]
     for child in node:
         tag = local(child.tag)
         if tag == "s":
-            parts.append(" " * int(child.get(_odf("text", "c")) or 1))
+            count = child.get(_odf("text", "c")) or "1"
+            parts.append(_spend(budget, " ", int(count) if count.isdigit() else 1))
         elif tag == "tab":
-            parts.append("\t")
+            parts.append(_spend(budget, "\t"))
         elif tag == "line-break":
-            parts.append("\n")
+            parts.append(_spend(budget, "\n"))
         elif tag != "annotation":
-            parts.append(_inline(child))
-        parts.append(child.tail or "")
+            parts.append(_inline(child, budget))
+        parts.append(_spend(budget, child.tail or ""))
     return "".join(parts)
+
+
+def _spend(budget: list[int], text: str, times: int = 1) -> str:
+    budget[0] -= len(text) * times
+    if budget[0] < 0:
+        raise ReadLimit(f"单元格文字超过 {MAX_CELL_CHARS} 个字符")
+    return text * times
 
 
 _NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",

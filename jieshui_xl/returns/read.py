@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..data import CellValue, TaskAnswer
+from ..data import CellValue, ProgressAnswer, TaskAnswer
 from ..findings import WARNING, Report
 from ..identity import Identity
 from ..spec import Column, Item, Table, Task, TaskTable
@@ -32,11 +32,13 @@ class Returned:
     tasks: dict[tuple[int, str], TaskAnswer] = field(default_factory=dict)
     contact: dict[str, str] = field(default_factory=dict)
     cells: set[tuple[str, str]] = field(default_factory=set)   # (sheet, cell) of every input cell read
+    progress: dict[tuple[int, str], ProgressAnswer] = field(default_factory=dict)   # a progress form's answers
 
     @property
     def empty(self) -> bool:
         """Nothing accepted at all: no value, table cell, task answer or contact detail."""
         answers = any(a.status or a.evidence or a.note for a in self.tasks.values())
+        answers = answers or any(not a.empty for a in self.progress.values())
         contact = any(v for k, v in self.contact.items() if k != "file")
         return not (self.values or any(self.tables.values()) or answers or contact)
 

@@ -16,7 +16,8 @@ from typing import IO, Any, Iterator
 
 from lxml import etree
 
-from ..workbook_names import column_letter
+from ..identity import META_SHEET
+from ..workbook_names import column_letter, parse_reference
 from .book import VISIBLE, Book, Cell, Sheet, Source
 from .container import Container, Deadline
 from .limits import Limits, ReadLimit
@@ -337,7 +338,13 @@ def _number(text: str):
 # ---------------------------------------------------------------------------------------------
 
 def read_xlsx(source: Source, limits: Limits, deadline: Deadline | None = None) -> Book:
-    """The facts of an .xlsx source; raises :class:`ReadLimit`, or any parse error for a damaged file."""
+    """The facts of an .xlsx source; raises :class:`ReadLimit`, or any parse error for a damaged file.
+
+    Only the sheets consolidation needs are read: the identity sheet first, then the sheets the
+    identity says the template had and those its names point to; a sheet the department added is read
+    (its content reported) only up to :data:`EXTRA_SHEET_BYTES`, beyond that listed (``Sheet.unread``) but
+    not parsed, so pasted raw data costs nothing and counts against no bound.  A workbook whose identity
+    names no sheets (not ours, or an old generator's) has every sheet read."""
     deadline = deadline or Deadline(limits.seconds)
     container = Container(source.data, limits)
     try:
@@ -346,17 +353,41 @@ def read_xlsx(source: Source, limits: Limits, deadline: Deadline | None = None) 
         sheets, names, date1904 = _workbook(pkg, part)
         strings = _shared_strings(pkg, pkg.related(part, "sharedStrings"), deadline)
         ctx = _Context(strings, _styles(pkg, pkg.related(part, "styles")), date1904, limits, deadline)
-        book_sheets = {}
-        for title, state, target in sheets:
-            sheet = Sheet(title, state)
+        props, modified = _properties(pkg)
+        book = Book(source, {}, names, props, modified, max_name_cells=limits.name_cells)
+        needed: set[str] | None = None
+        for title, state, target in sorted(sheets, key=lambda s: s[0] != META_SHEET):   # the identity first
+            sheet = book.sheets[title] = Sheet(title, state)
+            if needed is not None and title not in needed and _large(container, target):
+                sheet.unread = True
+                continue
             if target and container.find(target):
                 with container.open(target) as fh:
                     _SheetReader(ctx, sheet).read(fh)
-            book_sheets[title] = sheet
-        props, modified = _properties(pkg)
+            if title == META_SHEET:
+                needed = _needed_sheets(book)
+        book.sheets = {title: book.sheets[title] for title, _, _ in sheets}   # workbook order
     finally:
         container.close()
-    return Book(source, book_sheets, names, props, modified, max_name_cells=limits.name_cells)
+    return book
+
+
+EXTRA_SHEET_BYTES = 2**20      # a sheet the template did not have is read (its content reported) up to this size
+
+
+def _needed_sheets(book: Book) -> set[str] | None:
+    """The sheets of the template this workbook came from (its identity's) and the sheets its names
+    point to (a renamed sheet), or None: all of them."""
+    ident = book.identity()
+    if ident is None or not ident.literals:
+        return None
+    named = {place.sheet for ref in book.names.values() if (place := parse_reference(ref, book.max_name_cells)) is not None}
+    return {META_SHEET, *ident.literals, *named}
+
+
+def _large(container: Container, target: str | None) -> bool:
+    member = container.find(target) if target else None
+    return member is not None and container.infos[member].file_size > EXTRA_SHEET_BYTES
 
 
 def read_properties(source: Source, limits: Limits) -> dict[str, str]:

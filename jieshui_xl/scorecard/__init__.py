@@ -11,44 +11,47 @@ import datetime as _dt
 from pathlib import Path
 
 from .. import __version__
-from ..data import Collection
 from ..score import Result
+from ..scored import Round
 from ..spec import TaskTable
-from . import calc_sheet, chart_sheet, data_sheet, findings_sheet, score_sheet, submissions_sheet, tasks_sheet, trend_sheet
+from . import (
+    calc_sheet,
+    chart_sheet,
+    data_sheet,
+    findings_sheet,
+    notes_sheet,
+    score_sheet,
+    submissions_sheet,
+    tasks_sheet,
+    trend_sheet,
+)
 from .context import Context
 from .styles import Styles, report_workbook
 
 __all__ = ["SHEETS", "write_scorecard"]
 
 # Sheet order in the workbook (the scorecard first: it is what opens and what prints first).
-SHEETS = [score_sheet.SHEET, tasks_sheet.SHEET, data_sheet.SHEET, calc_sheet.SHEET, findings_sheet.SHEET,
+SHEETS = [score_sheet.SHEET, notes_sheet.SHEET, tasks_sheet.SHEET, data_sheet.SHEET, calc_sheet.SHEET, findings_sheet.SHEET,
           submissions_sheet.SHEET, chart_sheet.SHEET, trend_sheet.SHEET]
 # Write order: the data sheet first (the table's cells are needed by the per-row formulas).
-_WRITERS = [data_sheet, calc_sheet, score_sheet, tasks_sheet, findings_sheet, submissions_sheet, chart_sheet,
+_WRITERS = [data_sheet, calc_sheet, score_sheet, notes_sheet, tasks_sheet, findings_sheet, submissions_sheet, chart_sheet,
             trend_sheet]
 
 
-def write_scorecard(table: TaskTable, collection: Collection, result: Result, path, prev=None,
-                    trend: dict | None = None) -> Path:
-    """Write the scorecard workbook to ``path`` (atomically; the folder is created).
+def write_scorecard(rnd: Round, path) -> Path:
+    """Write the round's scorecard workbook to ``path`` (atomically; the folder is created).
 
-    ``prev`` (:class:`jieshui_xl.prevyear.PrevYear`) fills 评分表's 上年值/变化; ``trend`` (year ->
-    code -> (value, status)) the 历年趋势 sheet (default: this round only)."""
+    评分表's 上年值/变化 come from ``rnd.prev``, the 历年趋势 sheet from ``rnd.trend``."""
     path = Path(path)
     with report_workbook(path) as wb:
-        ctx = Context(table=table, collection=collection, result=result, wb=wb,
-                      st=Styles(wb), prev=prev, trend=trend or _this_year(result))
+        ctx = Context(round=rnd, wb=wb, st=Styles(wb))
         for name in SHEETS:
             ctx.sheets[name] = wb.add_worksheet(name)
         for writer in _WRITERS:
             writer.write(ctx)
         ctx.define_names()
-        _properties(wb, table, result)
+        _properties(wb, rnd.table, rnd.result)
     return path
-
-
-def _this_year(result: Result) -> dict:
-    return {result.year: {r.indicator.code: (r.value, r.status) for r in result.indicators}}
 
 
 def _properties(wb, table: TaskTable, result: Result) -> None:

@@ -14,12 +14,15 @@ from ..formula import parse
 from ..spec import ROW_NAME
 from ..xlsx import Pager, print_setup
 from .context import HEADER_HEIGHT, Context, begin_sheet, section, sheet_ref, substituted
+from .score_sheet import reviewer_text
 from .styles import row_height
 
 SHEET = "计算过程"
 
 WIDTHS = [25, 22, 32, 28, 11, 9, 10, 26, 9, 34]
 LAST = len(WIDTHS) - 1
+CHECK_COL = LAST + 1            # a check's own (named) TRUE/FALSE cell
+HIDDEN = (0, 2, CHECK_COL)      # 代码, 公式 and the checks' TRUE/FALSE: in the workbook, not printed
 
 
 TOP = 26 + 15 + 15     # points: title, subtitle and the gap above the first section
@@ -31,7 +34,11 @@ def write(ctx: Context) -> None:
     ws.merge_range(1, 0, 1, LAST, "每个结果都是实时公式：修改“汇总数据”中的报送值后，Excel/WPS/LibreOffice 会重新计算。"
                    "“代入数值”为程序计算时代入的数值，便于核对。", st.subtitle)
     print_setup(ws, repeat=0)
-    pager = Pager(ws, WIDTHS, top=TOP, repeat=26)
+    # Codes, raw formulas and the checks' TRUE/FALSE stay in the workbook for auditors, not on paper:
+    # a reviewer reads the names, the numbers put in (代入数值), the results and 一致/不一致.
+    for col in HIDDEN:
+        ws.set_column(col, col, WIDTHS[col] if col < len(WIDTHS) else 8, None, {"hidden": True})
+    pager = Pager(ws, [w for c, w in enumerate(WIDTHS) if c not in HIDDEN], top=TOP, repeat=26)
     row = _parameters(ctx, ws, pager, 3)
     row = _indicators(ctx, ws, pager, row + 1)
     row = _calcs(ctx, ws, pager, row + 1)
@@ -54,7 +61,7 @@ def _lead(ws, st, row: int, code: str, label: str, formula: str, shown: str) -> 
 
 def _height(texts: list, note: str = "") -> float:
     """A height that shows ``texts`` ((text, column) pairs) and the small-print note of the last column."""
-    return max(row_height([(text, WIDTHS[col]) for text, col in texts]),
+    return max(row_height([(text, WIDTHS[col]) for text, col in texts if col not in HIDDEN]),
                row_height([(note, WIDTHS[LAST])], small=True))
 
 
@@ -68,10 +75,12 @@ def _place(ws, pager: Pager, row: int, texts: list, note: str = "") -> int:
 def _parameters(ctx: Context, ws, pager: Pager, row: int) -> int:
     st = ctx.st
     row = _header(ws, st, pager, row, "一、参数（节水办在任务分工表“参数”工作表中设定）",
-                  ["代码", "", "", "", "值"])
+                  ["代码", "参数", "", "", "值"])
     for code in ctx.table.parameter_names():
         row = _place(ws, pager, row, [])
-        ws.merge_range(row, 0, row, 3, code, st.code)
+        label, unit = ctx.table.param_labels.get(code, ("", ""))
+        ws.write_string(row, 0, code, st.code)
+        ws.merge_range(row, 1, row, 3, (label or code) + (f"（{unit}）" if unit else ""), st.text)
         value = ctx.table.params[code]
         assert isinstance(value, (int, float)), "parameter_names() lists numeric parameters only"
         ws.write_number(row, 4, float(value), st.number(None))
@@ -83,7 +92,7 @@ def _parameters(ctx: Context, ws, pager: Pager, row: int) -> int:
 def _indicators(ctx: Context, ws, pager: Pager, row: int) -> int:
     st, lg = ctx.st, ctx.logic
     row = _header(ws, st, pager, row, "二、指标计算",
-                  ["代码", "指标", "计算公式", "代入数值", "计算结果", "单位", "目标值", "达标规则", "达标情况", "说明"])
+                  ["代码", "指标", "计算公式", "代入数值", "计算结果", "单位", "目标值", "达标要求", "达标情况", "说明"])
     first = row
     for ind in ctx.table.indicators:
         r = ctx.result.by_code(ind.code)
@@ -92,7 +101,7 @@ def _indicators(ctx: Context, ws, pager: Pager, row: int) -> int:
         shown = substituted(ind.formula, ctx.value) if ind.formula else ("逐行计算，见下方表格" if ind.table else "")
         rule = ind.rule.text if ind.rule else (ind.row_rule.text if ind.row_rule else "")
         row = _place(ws, pager, row, [(ind.code, 0), (ind.name, 1), (formula, 2), (shown, 3),
-                                      (ind.result_unit, 5), (rule, 7)], ind.remark)
+                                      (ind.result_unit, 5), (ind.requirement, 7)], ind.remark)
         _lead(ws, st, row, ind.code, ind.name, formula, shown)
         ctx.raw_formula(ws, row, 4, ind.value_name, [ind.value_name], st.number(ind.decimals), r.value)
         ws.write_string(row, 5, ind.result_unit, st.text_center)
@@ -101,9 +110,9 @@ def _indicators(ctx: Context, ws, pager: Pager, row: int) -> int:
             ctx.define(ind.target_name, SHEET, row, 6)
         else:
             ws.write_blank(row, 6, None, st.text)
-        ws.write_string(row, 7, rule, st.code_wrap)
+        ws.write_string(row, 7, ind.requirement or rule, st.text)
         ctx.raw_formula(ws, row, 8, ind.status_name, [ind.status_name], st.status, r.status_label)
-        ws.write_string(row, 9, ind.remark, st.note)
+        ws.write_string(row, 9, reviewer_text(ind.remark), st.note)
         row += 1
     status_col = _col(8)
     st.status_rules(ws, f"{status_col}{first + 1}:{status_col}{row}")
@@ -132,25 +141,27 @@ def _calcs(ctx: Context, ws, pager: Pager, row: int) -> int:
 
 def _checks(ctx: Context, ws, pager: Pager, row: int) -> int:
     st, lg = ctx.st, ctx.logic
-    row = _header(ws, st, pager, row, "四、一致性检查（结果为 FALSE 即不一致；“错误”使相关指标为“数据异常”，“警告”只提示）",
+    row = _header(ws, st, pager, row, "四、一致性检查（“不一致”且为“错误”时相关指标为“数据异常”，“警告”只提示）",
                   ["代码", "提示", "规则", "代入数值", "结果", "严重程度", "", "", "", "涉及数据项"])
     first = row
     for chk in ctx.table.checks:
         shown = substituted(chk.rule, ctx.value)
-        items = "、".join(sorted(ctx.table.items_used(chk.rule)))
+        items = "、".join(ctx.table.items[c].label for c in sorted(ctx.table.items_used(chk.rule)))
         row = _place(ws, pager, row, [(chk.code, 0), (chk.message, 1), (chk.rule.text, 2), (shown, 3)], items)
         _lead(ws, st, row, chk.code, chk.message, chk.rule.text, shown)
-        ctx.formula(ws, row, 4, lg.formulas[chk.code], st.boolean, ctx.value(chk.code))
-        ctx.define(chk.code, SHEET, row, 4)
+        ctx.formula(ws, row, CHECK_COL, lg.formulas[chk.code], st.boolean, ctx.value(chk.code))
+        ctx.define(chk.code, SHEET, row, CHECK_COL)
+        ctx.raw_formula(ws, row, 4, f'IF({chk.code},"一致","不一致")', [chk.code], st.text_center,
+                        "一致" if ctx.value(chk.code) is True else "不一致")
         ws.write_string(row, 5, SEVERITY_LABELS.get(chk.severity, chk.severity), st.text_center)
         for c in (6, 7, 8):
             ws.write_blank(row, c, None, st.text)
         ws.write_string(row, 9, items, st.note)
         cf = st.cf_bad if chk.severity == "error" else st.cf_warn
-        ws.conditional_format(row, 4, row, 4, {"type": "cell", "criteria": "==", "value": "FALSE", "format": cf})
+        ws.conditional_format(row, 4, row, 4, {"type": "cell", "criteria": "==", "value": '"不一致"', "format": cf})
         row += 1
     if row > first:
-        ws.conditional_format(first, 4, row - 1, 4, {"type": "cell", "criteria": "==", "value": "TRUE",
+        ws.conditional_format(first, 4, row - 1, 4, {"type": "cell", "criteria": "==", "value": '"一致"',
                                                      "format": st.cf_good})
     return row
 
@@ -168,7 +179,7 @@ def _table_rows(ctx: Context, ws, pager: Pager, code: str, tl, row: int) -> int:
     block = sum(heights) + HEADER_HEIGHT                  # the rows and their 合计
     row = _header(ws, st, pager, row, f"五、{ind.code} {ind.name}：逐行计算（数据见“汇总数据”表格 {tbl.code}）",
                   ["行", "行内容", "行公式", "代入数值", "行值", "单位", "已填(1/0)", "填全(1/0)", "达标(1/0)",
-                   "行规则（row_value 为行值）"], keep=block)
+                   "行规则（代入数值）"], keep=block)
     value_col, filled_col, complete_col, pass_col = 4, 6, 7, 8
     row = pager.place(row, block)
     first = row
@@ -221,9 +232,7 @@ def _row_texts(ctx: Context, ind, tbl, rr) -> dict[str, str]:
             return cells[name]
         return (rr.value if rr else None) if name == ROW_NAME else ctx.value(name)
     content = " / ".join(str(rr.cells.get(c.code)) for c in text_cols if rr and rr.cells.get(c.code) is not None)
-    rule = ind.row_rule.text if ind.row_rule else ""
-    if rr and rr.value is not None and ind.row_rule:
-        rule += "\n→ " + substituted(ind.row_rule, row_values)
+    rule = substituted(ind.row_rule, row_values) if rr and rr.value is not None and ind.row_rule else ""
     return {"content": content, "formula": ind.row_formula.text if ind.row_formula else "",
             "shown": substituted(ind.row_formula, row_values) if rr and rr.filled else "", "rule": rule}
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..labels import PASS
+from ..labels import BAD, STATUS_COLOURS
 from ..spec import Indicator
 from ..xlsx import print_setup
 from .context import Context, begin_sheet, sheet_ref
-from .styles import BAD, row_height
+from .styles import row_height
 
 SHEET = "达标对比图"
 CHART_ROWS, CHART_ROW_HEIGHT = 18, 22     # rows (points high) reserved for the chart
@@ -44,7 +44,7 @@ def write(ctx: Context) -> None:
         ws.set_row(r, CHART_ROW_HEIGHT)
     ws.insert_chart(2, 0, _chart(ctx, inds, first, last, unit), {"x_offset": 4, "y_offset": 4})
     ws.merge_range(1, 0, 1, len(COLUMNS) - 1,
-                   "柱：实际值（蓝色＝达标，橙色＝其他，按本次计算结果着色）；红色短线：目标值。"
+                   "柱：实际值（颜色同“达标情况”：绿＝达标，红＝未达标，黄＝数据缺失，紫＝数据异常）；红色短线：目标值。"
                    "数值见下表（实时公式）。", st.subtitle)
     print_setup(ws, pages_high=1)
 
@@ -75,10 +75,10 @@ def _chart(ctx: Context, inds: list[Indicator], first: int, last: int, unit: str
     wb = ctx.wb
     cats = "=" + sheet_ref(SHEET, first, 0, last, 0)
     chart = wb.add_chart({"type": "column"})
-    points = [{"fill": {"color": "#5B9BD5" if ctx.result.by_code(ind.code).status == PASS else "#ED7D31"}}
-              for ind in inds]
-    chart.add_series({"name": "实际值", "categories": cats, "values": "=" + sheet_ref(SHEET, first, 1, last, 1),
-                      "fill": {"color": "#5B9BD5"}, "points": points, "gap": 60,
+    colours = [STATUS_COLOURS[ctx.result.by_code(ind.code).status] for ind in inds]   # the status palette
+    points = [{"fill": {"color": fill}, "border": {"color": font}} for fill, font in colours]
+    chart.add_series({"name": "实际值（颜色同达标情况）", "categories": cats,
+                      "values": "=" + sheet_ref(SHEET, first, 1, last, 1), "points": points, "gap": 60,
                       "data_labels": {"value": True, "num_format": "0.0", "font": {"size": 8}}})
     target = wb.add_chart({"type": "line"})
     target.add_series({"name": "目标值", "categories": cats, "values": "=" + sheet_ref(SHEET, first, 2, last, 2),

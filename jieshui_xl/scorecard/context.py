@@ -14,20 +14,27 @@ from typing import Callable
 from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..data import Collection
+from ..data import Collection, UnitState
 from ..findings import JieshuiError
 from ..formula import ExcelError, Formula
 from ..logic import Logic
+from ..prevyear import PrevYear
 from ..score import Result
+from ..scored import Round, Trend
 from ..spec import TaskTable
 from .styles import Styles, row_height
 
 
 def begin_sheet(ctx: "Context", ws, widths, subject: str) -> None:
     """Column widths, and the title “<city><year>年度 <subject>” merged over every column (row 0)."""
+    title_row(ws, ctx.st, widths, f"{ctx.table.city}{ctx.table.year}年度 {subject}")
+
+
+def title_row(ws, st, widths, title: str) -> None:
+    """Column widths, and ``title`` merged over every column (row 0)."""
     for i, width in enumerate(widths):
         ws.set_column(i, i, width)
-    ws.merge_range(0, 0, 0, len(widths) - 1, f"{ctx.table.city}{ctx.table.year}年度 {subject}", ctx.st.title)
+    ws.merge_range(0, 0, 0, len(widths) - 1, title, st.title)
     ws.set_row(0, 26)
 
 
@@ -73,17 +80,34 @@ def sheet_ref(sheet: str, row: int, col: int, row2: int | None = None, col2: int
 
 @dataclass
 class Context:
-    table: TaskTable
-    collection: Collection
-    result: Result
+    round: Round
     wb: Workbook
     st: Styles
     sheets: dict = field(default_factory=dict)          # sheet name -> worksheet
     names: dict = field(default_factory=dict)           # defined name -> reference
     used: set = field(default_factory=set)              # names used by written formulas
     table_cells: dict = field(default_factory=dict)     # (table, row index, column code) -> reference
-    prev: object = None                                 # prevyear.PrevYear: the record of the year before
-    trend: dict = field(default_factory=dict)           # year -> code -> (value, status), history + this round
+
+    # -- the round (read only) --------------------------------------------------------------------
+    @property
+    def table(self) -> TaskTable:
+        return self.round.table
+
+    @property
+    def collection(self) -> Collection:
+        return self.round.collection
+
+    @property
+    def result(self) -> Result:
+        return self.round.result
+
+    @property
+    def prev(self) -> PrevYear:
+        return self.round.prev
+
+    @property
+    def trend(self) -> Trend:
+        return self.round.trend
 
     # -- names ----------------------------------------------------------------------------------
     def define(self, name: str, sheet: str, row: int, col: int, row2: int | None = None,
@@ -123,15 +147,18 @@ class Context:
         """Python's value of any name of the round (the evaluator :func:`compute` used)."""
         return self.result.value(name)
 
+    def unit_state(self, unit: str) -> UnitState:
+        return self.round.unit(unit)
+
     def unit_status(self, unit: str) -> str:
-        return self.collection.unit_status(unit)
+        return self.unit_state(unit).status
 
     def contact(self, unit: str) -> str:
         info = self.collection.contacts.get(unit) or {}
         return " ".join(str(p) for p in (info.get("name"), info.get("phone")) if p)
 
     def findings(self) -> list:
-        return list(self.collection.report) + list(self.result.report)
+        return list(self.round.report)
 
 
 def cache(value):

@@ -8,6 +8,7 @@ from .styles import row_height
 
 SHEET = "汇总数据"
 
+CODE_COL = 1                 # the item code (the name the formulas use): in the workbook, hidden in print
 COLUMNS = [  # header, width
     ("序号", 5), ("代码（名称）", 26), ("数据项", 30), ("报送值", 12), ("单位", 9), ("填报单位", 14),
     ("来源文件", 20), ("位置", 13), ("数据来源", 22), ("联系人", 16), ("原始填写 / 未采用的值", 24), ("用于指标", 10),
@@ -24,6 +25,7 @@ def write(ctx: Context) -> None:
                    "空白表示未报送或未采用（原因见“问题清单”）。", st.subtitle)
     for c, (head, _) in enumerate(COLUMNS):
         ws.write_string(HEADER_ROW, c, head, st.header)
+    ws.set_column(CODE_COL, CODE_COL, COLUMNS[CODE_COL][1], None, {"hidden": True})   # names: not printed
     ws.freeze_panes(HEADER_ROW + 1, 0)
 
     rejected = _rejected_values(ctx)
@@ -45,7 +47,7 @@ def write(ctx: Context) -> None:
         extra = ([f"原填：{cv.raw}"] if cv is not None and cv.raw not in (None, "") else []) + rejected.get(item.code, [])
         ws.write_string(row, 10, "\n".join(extra), st.text)
         ws.write_string(row, 11, "、".join(users.get(item.code, [])), st.text_center)
-        ws.set_row(row, row_height([(item.code, 26), (item.label, 30), ("\n".join(extra), 24),
+        ws.set_row(row, row_height([(item.label, 30), ("\n".join(extra), 24),
                                     (cv.source if cv else "", 22), (cv.file if cv else "", 20)]))
         row += 1
     ws.autofilter(HEADER_ROW, 0, row - 1, last)
@@ -62,7 +64,7 @@ def _table_block(ctx: Context, ws, tbl, row: int, rejected: dict) -> int:
     row += 1
     header = row
     ws.write_string(header, 0, "行", st.header)
-    heads = [col.label + (f"（{col.unit}）" if col.unit else "") + "\n" + col.code for col in tbl.columns]
+    heads = [col.label + (f"（{col.unit}）" if col.unit else "") for col in tbl.columns]
     for c, head in enumerate(heads, start=1):
         ws.write_string(header, c, head, st.header)
     extra_col = len(tbl.columns) + 1

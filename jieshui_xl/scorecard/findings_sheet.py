@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..findings import SEVERITY_LABELS
 from ..xlsx import print_setup
-from .context import Context, begin_sheet
+from .context import Context, title_row
 from .styles import row_height
 
 SHEET = "问题清单"
@@ -13,14 +13,19 @@ COLUMNS = [("序号", 5), ("严重程度", 8), ("代码", 20), ("单位", 14), (
            ("字段", 20), ("填报值", 14), ("说明", 60)]
 LAST = len(COLUMNS) - 1
 HEADER_ROW = 1
+HIDDEN = (2, 7)                     # 代码, 字段
 
 
 def write(ctx: Context) -> None:
-    ws, st = ctx.sheets[SHEET], ctx.st
-    findings = ctx.findings()
+    write_findings(ctx.sheets[SHEET], ctx.st, ctx.findings(), f"{ctx.table.city}{ctx.table.year}年度 ")
+
+
+def write_findings(ws, st, findings: list, title_prefix: str) -> None:
+    """Every finding, one row each, under the title “<title_prefix>问题清单（共 N 条：…）” (also the
+    progress round's 调度表 uses it)."""
     counts = {label: sum(1 for f in findings if f.severity == code) for code, label in SEVERITY_LABELS.items()}
     summary = "，".join(f"{label} {n} 条" for label, n in counts.items() if n) or "无"
-    begin_sheet(ctx, ws, [w for _, w in COLUMNS], f"问题清单（共 {len(findings)} 条：{summary}）")
+    title_row(ws, st, [w for _, w in COLUMNS], f"{title_prefix}问题清单（共 {len(findings)} 条：{summary}）")
     for c, (head, _) in enumerate(COLUMNS):
         ws.write_string(HEADER_ROW, c, head, st.header)
     row = HEADER_ROW + 1
@@ -34,8 +39,7 @@ def write(ctx: Context) -> None:
                 ws.write_blank(row, c, None, fmt)
             else:
                 ws.write_string(row, c, str(v), fmt)
-        ws.set_row(row, row_height([(f.code, COLUMNS[2][1]), (f.message, 60), (f.file or "", 22), (f.field or "", 20),
-                                    (f.value or "", 14), (f.unit or "", 14)]))
+        ws.set_row(row, row_height([(f.message, 60), (f.file or "", 22), (f.value or "", 14), (f.unit or "", 14)]))
         row += 1
     if not findings:
         ws.merge_range(row, 0, row, LAST, "本轮没有发现问题。", st.text)
@@ -44,4 +48,6 @@ def write(ctx: Context) -> None:
     ws.autofilter(HEADER_ROW, 0, last, LAST)
     ws.freeze_panes(HEADER_ROW + 1, 0)
     st.severity_rules(ws, f"B{HEADER_ROW + 2}:B{last + 1}", SEVERITY_LABELS)
+    for col in HIDDEN:              # finding codes and item codes: for filtering on screen, not on paper
+        ws.set_column(col, col, COLUMNS[col][1], None, {"hidden": True})
     print_setup(ws, repeat=HEADER_ROW)

@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from ..labels import INVALID, MISSING, PASS, STATUS_LABELS, UNIT_MISSING, UNIT_REJECTED, VERDICTS
 from ..prevyear import PrevYear, better_direction
 from ..spec import Indicator
-from ..xlsx import keep_blocks_together, print_setup
+from ..xlsx import print_setup
 from .context import Context
 from .styles import row_height
 
@@ -23,7 +23,6 @@ COLUMNS = [  # header, width, wrapped (counts for row height)
 LAST = len(COLUMNS) - 1
 VALUE_COL, UNIT_COL, STATUS_COL, TYPE_COL, NOTE_COL, PREV_COL, CHANGE_COL = 5, 6, 7, 3, 10, 11, 12
 TITLE_ROW, SUMMARY_ROW, HEADER_ROW = 0, 1, 2
-REPEAT_HEIGHT = 30 + 24 + 20      # points: the title, summary and header rows set below
 
 
 def title_text(table) -> str:
@@ -41,20 +40,26 @@ def write(ctx: Context) -> None:
     ws.set_row(HEADER_ROW, 20)
 
     first = HEADER_ROW + 1
-    heights = [_indicator_row(ctx, ws, first + i, ind) for i, ind in enumerate(table.indicators)]
-    last = first + len(heights) - 1
+    for i, ind in enumerate(table.indicators):
+        _indicator_row(ctx, ws, first + i, ind)
+    last = first + len(table.indicators) - 1
     _goals(ctx, ws, first)
     _summary(ctx, ws, first, last)
     _status_formats(ctx, ws, first, last)
-    row = _footnotes(ctx, ws, last + 1)
-    row = _signatures(ctx, ws, row + 1)
+    row = _signatures(ctx, ws, last + 2)
+    if not _has_prev(ctx):                       # first year: no 上年值/变化 on the leader's page
+        ws.set_column(PREV_COL, CHANGE_COL, None, None, {"hidden": True})
     ws.print_area(0, 0, row, LAST)
     ws.freeze_panes(HEADER_ROW + 1, 0)
-    print_setup(ws, left=f"{table.city}{table.year}年度评分表", repeat=(TITLE_ROW, HEADER_ROW))
-    # A merged 目标 cell is never split by a page break.
-    keep_blocks_together(ws, [w for _, w, _ in COLUMNS], [(first + a, sum(heights[a:b])) for a, b in
-                                                          _goal_groups(table.indicators)], REPEAT_HEIGHT)
+    # The page a leader reads: headline, every indicator and the signatures on one A4 landscape page
+    # (notes are on 评分说明, the next printed page).
+    print_setup(ws, left=f"{table.city}{table.year}年度评分表", repeat=(TITLE_ROW, HEADER_ROW), pages_high=1)
     ws.activate()
+
+
+def _has_prev(ctx: Context) -> bool:
+    """Whether the store had a record of any indicator for the year before."""
+    return any(ctx.prev.indicator(ind.code)[1] is not None for ind in ctx.table.indicators)
 
 
 def _indicator_row(ctx: Context, ws, row: int, ind: Indicator) -> float:
@@ -98,7 +103,7 @@ DIRECTION = {1: "越高越好", -1: "越低越好", 0: ""}
 def _prev_cells(ctx: Context, ws, row: int, ind, value) -> None:
     """上年值 (from the history store) and 变化 (a live formula, with the direction that is better)."""
     st = ctx.st
-    prev_year: PrevYear | None = ctx.prev  # type: ignore[assignment]
+    prev_year: PrevYear | None = ctx.prev
     prev, _status = prev_year.indicator(ind.code) if prev_year is not None else (None, None)
     if prev is None:
         ws.write_string(row, PREV_COL, "无记录" if prev_year is not None else "", st.text_center)
@@ -185,9 +190,10 @@ def _summary(ctx: Context, ws, first: int, last: int) -> None:
     ws.set_row(SUMMARY_ROW, 24)
 
 
-def _footnotes(ctx: Context, ws, row: int) -> int:
-    st, table = ctx.st, ctx.table
-    width = sum(w for _, w, _ in COLUMNS)
+def footnotes(ctx: Context) -> list[str]:
+    """What a reviewer reads beside the scores (printed on 评分说明): the checklist counts, how to read
+    the sheet, the parameters' notices and the indicators' 计算口径."""
+    table = ctx.table
     tasks = Counter(t.status for t in ctx.result.tasks)
     choices = sorted(table.task_status_choices(), key=lambda c: -c.rank)
     lines = []
@@ -195,19 +201,21 @@ def _footnotes(ctx: Context, ws, row: int) -> int:
         counts = "，".join(f"{c.value} {tasks.get(c.value, 0)} 项" for c in choices)
         lines.append(f"基础管理（任务{ctx.result.tasks[0].task.seq}–{ctx.result.tasks[-1].task.seq}）：{counts}"
                      "（详见“基础管理”工作表）。")
-    lines.append(f"说明：“实际值”“达标情况”“备注”为实时公式，数据见“汇总数据”，计算见“计算过程”，问题见“问题清单”。"
-                 f"{STATUS_LABELS[MISSING]}＝所需数据未报送或未采用；{STATUS_LABELS[INVALID]}＝数据相互矛盾或无法计算。"
-                 "红底白字整行＝底线指标未达标。实际值按任务分工表规定的小数位显示，判定使用全精度。")
-    if table.notices:
-        lines.append("参数说明：" + "；".join(table.notices))
-    remarks = [f"{ind.seq}. {ind.name}：{ind.remark}" for ind in table.indicators if ind.remark]
+    lines.append(f"怎样读评分表：“实际值”“达标情况”“备注”为实时公式，所用数据见“汇总数据”，计算见“计算过程”，"
+                 f"问题见“问题清单”。{STATUS_LABELS[MISSING]}＝所需数据未报送或未采用；{STATUS_LABELS[INVALID]}＝数据相互矛盾"
+                 "或无法计算。红底白字整行＝底线指标未达标。实际值按规定的小数位显示，是否达标按全精度判定。")
+    if ctx.round.notices:
+        lines.append("参数说明：" + "；".join(ctx.round.notices))
+    remarks = [f"{ind.seq}. {ind.name}：{reviewer_text(ind.remark)}" for ind in table.indicators if ind.remark]
     if remarks:
-        lines.append("指标说明（任务分工表“说明”）：\n" + "\n".join(remarks))
-    for text in lines:
-        ws.merge_range(row, 0, row, LAST, text, st.note)
-        ws.set_row(row, row_height([(text, width * 0.97)], small=True))
-        row += 1
-    return row
+        lines.append("各指标的计算口径：\n" + "\n".join(remarks))
+    return lines
+
+
+def reviewer_text(remark: str) -> str:
+    """An indicator's 说明 as a reviewer reads it: the task table's “决定：” (how the office settled an
+    ambiguity of the plan) reads “口径：”."""
+    return remark.replace("决定：", "口径：")
 
 
 def _signatures(ctx: Context, ws, row: int) -> int:

@@ -14,12 +14,15 @@ from ..labels import (
     BAD,
     GOOD,
     INFO,
+    MIDWAY,
     ODD,
     SEVERITY_COLOURS,
     STATUS_COLOURS,
     STATUS_LABELS,
+    UNIT_REJECTED,
     UNIT_STATUS_COLOURS,
     UNIT_STATUS_LABELS,
+    UNREADABLE_LABEL,
     VETO,
     WARN,
 )
@@ -82,6 +85,7 @@ class Styles:
         # Conditional formats (only font/fill/border apply), one per palette colour.
         self._cf: dict[tuple[str, str], object] = {}
         self.cf_good, self.cf_bad, self.cf_warn = self.cf(GOOD), self.cf(BAD), self.cf(WARN)
+        self.cf_midway = self.cf(MIDWAY)
         self.cf_odd, self.cf_info = self.cf(ODD), self.cf(INFO)
         self.cf_veto = wb.add_format({"bg_color": VETO[0], "font_color": VETO[1], "bold": True})
 
@@ -106,8 +110,9 @@ class Styles:
         self._label_rules(ws, cell_range, STATUS_LABELS, STATUS_COLOURS)
 
     def unit_status_rules(self, ws, cell_range: str) -> None:
-        """Colour a range by reporting-unit status (已报送 / 被退回 / 未报送)."""
-        self._label_rules(ws, cell_range, UNIT_STATUS_LABELS, UNIT_STATUS_COLOURS)
+        """Colour a range by reporting-unit status (已报送 / 被退回 / 未报送; 已收到，无法读取 as 被退回)."""
+        self._label_rules(ws, cell_range, {**UNIT_STATUS_LABELS, "unreadable": UNREADABLE_LABEL},
+                          {**UNIT_STATUS_COLOURS, "unreadable": UNIT_STATUS_COLOURS[UNIT_REJECTED]})
 
     def _label_rules(self, ws, cell_range: str, labels: dict, colours: dict) -> None:
         for code, label in labels.items():
@@ -116,9 +121,9 @@ class Styles:
                                                    "format": self.cf(colours[code])})
 
     def ranked_rules(self, ws, cell_range: str, values_low_to_high: list[str]) -> None:
-        """Colour a range of ranked choices: lowest red, highest green, the others yellow."""
+        """Colour a range of ranked choices: lowest red, highest green, the others orange (yellow is 数据缺失)."""
         for i, value in enumerate(values_low_to_high):
-            fmt = self.cf_bad if i == 0 else (self.cf_good if i == len(values_low_to_high) - 1 else self.cf_warn)
+            fmt = self.cf_bad if i == 0 else (self.cf_good if i == len(values_low_to_high) - 1 else self.cf_midway)
             ws.conditional_format(cell_range, {"type": "cell", "criteria": "==", "value": _quoted(value),
                                                "format": fmt})
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..labels import ACCEPTED, SUBMISSION_LABELS, UNIT_MISSING, UNIT_STATUS_LABELS
+from ..data import UnitState
+from ..labels import ACCEPTED, SUBMISSION_LABELS, UNIT_MISSING
 from ..xlsx import Pager, print_setup
 from .context import Context, begin_sheet, section
 from .styles import row_height
@@ -35,17 +36,16 @@ def _unit_rows(ctx: Context, ws, pager: Pager, row: int) -> int:
     """One row per reporting unit from ``row`` (its status coloured); returns the row after them."""
     st, coll = ctx.st, ctx.collection
     first = row
-    for n, unit in enumerate(ctx.table.reporting_units(), start=1):
-        status = ctx.unit_status(unit)
-        sub = coll.accepted(unit)
+    for n, state in enumerate(ctx.round.units, start=1):
+        unit, sub = state.unit, state.main
         contact = coll.contacts.get(unit) or {}
-        note = _unit_note(ctx, unit, status)
+        note = _unit_note(ctx, state)
         height = row_height([(unit, 18), (sub.file if sub else "", 30), (ctx.contact(unit), 18), (note, 34)])
         row = pager.place(row, height)
         ws.set_row(row, height)
         ws.write_number(row, 0, n, st.integer)
         ws.write_string(row, 1, unit, st.text)
-        ws.write_string(row, 2, UNIT_STATUS_LABELS.get(status, status), st.text_center)
+        ws.write_string(row, 2, state.label, st.text_center)
         ws.write_string(row, 3, sub.file if sub else "", st.text)
         _datetime(ws, row, 4, sub.saved_at if sub else None, st)
         ws.write_number(row, 5, sub.errors if sub else 0, st.integer)
@@ -90,12 +90,12 @@ def _datetime(ws, row, col, value, st) -> None:
                           st.datetime)
 
 
-def _unit_note(ctx: Context, unit: str, status: str) -> str:
+def _unit_note(ctx: Context, state: UnitState) -> str:
     """Why a unit is not 已报送: the reasons its files were not used, or that nothing came."""
-    if status == UNIT_MISSING:
+    if state.status == UNIT_MISSING:
         return "未收到填报表，请催报。"
-    reasons = [s.reason for s in ctx.collection.submissions if s.unit == unit and s.status != ACCEPTED and s.reason]
-    sub = ctx.collection.accepted(unit)
-    if sub is not None and sub.errors:
+    reasons = [s.reason for s in state.files if s.status != ACCEPTED and s.reason]
+    sub = state.main
+    if sub is not None and sub.status == ACCEPTED and sub.errors:
         reasons.insert(0, f"采用的填报表有 {sub.errors} 个错误（见“问题清单”）")
     return "；".join(dict.fromkeys(reasons))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..progressstore import trajectory_text
 from ..score import TaskResult
 from ..xlsx import print_setup
 from .context import Context, begin_sheet
@@ -12,7 +13,8 @@ from .styles import row_height
 SHEET = "基础管理"
 
 COLUMNS = [("序号", 5), ("任务", 22), ("总体进展", 9), ("填报单位", 14), ("该单位进展", 17),
-           ("佐证材料（文件名称及文号）", 32), ("说明", 26), ("来源文件", 20), ("牵头单位", 16)]
+           ("佐证材料（文件名称及文号）", 32), ("说明", 26), ("来源文件", 20), ("牵头单位", 16),
+           ("年内调度", 18)]
 LAST = len(COLUMNS) - 1
 OVERALL_COL, UNIT_STATUS_COL = 2, 4
 
@@ -38,6 +40,7 @@ def write(ctx: Context) -> None:
             row += 1
         row = _task_rows(ctx, ws, tr, row, lowest)
     _status_rules(ctx, ws, first, max(row - 1, first), [c.value for c in choices], lowest)
+    _progress_rows(ctx, ws, row + 1)
     ws.freeze_panes(header + 1, 0)
     print_setup(ws, repeat=header)
 
@@ -54,7 +57,7 @@ def _task_rows(ctx: Context, ws, tr: TaskResult, row: int, lowest: str) -> int:
     leads = "、".join(task.leads) or ("（无牵头单位，由责任单位分别填报）" if task.responsible else "")
     title = f"{task.title}"
     for col, text, fmt in ((0, None, st.integer), (1, title, st.text), (OVERALL_COL, tr.status, st.status),
-                           (8, leads, st.text)):
+                           (8, leads, st.text), (9, trajectory(ctx, task.seq), st.text)):
         if row - start > 1:
             ws.merge_range(start, col, row - 1, col, "" if text is None else text, fmt)
             if text is None:
@@ -64,6 +67,29 @@ def _task_rows(ctx: Context, ws, tr: TaskResult, row: int, lowest: str) -> int:
         else:
             ws.write_string(start, col, text, fmt)
     return row
+
+
+def _progress_rows(ctx: Context, ws, row: int) -> None:
+    """Every task's status over the year's progress periods (工作调度), where the store records any."""
+    progress = ctx.prev.progress
+    if not progress:
+        return
+    st = ctx.st
+    ws.merge_range(row, 0, row, LAST, "年内工作调度：各项任务各期状态（工作进展调度表汇总结果）", st.section)
+    for task in ctx.table.tasks:
+        row += 1
+        steps = trajectory_text(progress.get(task.seq, [])) or "—"
+        ws.write_number(row, 0, task.seq, st.integer)
+        ws.merge_range(row, 1, row, 2, task.title, st.text)
+        ws.merge_range(row, 3, row, 4, "、".join(task.leads or task.responsible), st.text)
+        ws.merge_range(row, 5, row, LAST, steps, st.text)
+        ws.set_row(row, row_height([(task.title, 31), ("、".join(task.leads or task.responsible), 31),
+                                    (steps, sum(w for _, w in COLUMNS[5:]))], minimum=18))
+
+
+def trajectory(ctx: Context, seq: int) -> str:
+    """The task's status in each progress period of the year recorded in the store (工作调度), one a line."""
+    return trajectory_text(ctx.prev.progress.get(seq, []), sep="\n") or "—"
 
 
 def _unit_row(ctx: Context, ws, row: int, tr: TaskResult, unit: str, lowest: str, single: bool) -> None:
@@ -85,7 +111,8 @@ def _unit_row(ctx: Context, ws, row: int, tr: TaskResult, unit: str, lowest: str
     ws.write_string(row, 7, where, st.text)
     height = row_height([(evidence, 34), (note, 26), (where, 20), (status, 17)], minimum=20)
     if single:
-        height = max(height, row_height([(task.title, 22), ("、".join(task.leads), 16)], minimum=20))
+        height = max(height, row_height([(task.title, 22), ("、".join(task.leads), 16),
+                                         (trajectory(ctx, task.seq), 18)], minimum=20))
     ws.set_row(row, height)
 
 

@@ -11,7 +11,7 @@ from .context import Context, begin_sheet, sheet_ref
 
 SHEET = "历年趋势"
 HEAD_ROW, CHART_GAP = 2, 2
-NAME_W, UNIT_W, YEAR_W = 34, 9, 12
+NAME_W, UNIT_W, YEAR_W = 34, 16, 12
 
 
 def write(ctx: Context) -> None:
@@ -40,7 +40,9 @@ def write(ctx: Context) -> None:
     last = first + len(table.indicators) - 1
     st.status_rules(ws, sheet_ref(SHEET, first, 2 + len(years), last, 1 + 2 * len(years)).split("!")[1])
     _chart(ctx, ws, years, first, last + CHART_GAP)
-    print_setup(ws, repeat=HEAD_ROW)
+    # The chart starts a page of its own (never split, no table header drawn over it).
+    ws.set_h_pagebreaks([last + CHART_GAP])
+    print_setup(ws)
 
 
 def _chart(ctx: Context, ws, years: list[int], first: int, at_row: int) -> None:

@@ -47,9 +47,16 @@ __all__ = [
 ]
 
 
+BUNDLED_NAME = "task_division.xlsx"
+
+
 def default_task_table_path() -> Path:
-    """The bundled task table (``templates/task_division.xlsx`` beside the package)."""
-    return Path(__file__).resolve().parent.parent.parent / "templates" / "task_division.xlsx"
+    """The bundled task table: ``templates/task_division.xlsx`` of the checkout the package runs from
+    (the administrator's copy), else the copy a wheel carries in the package (``setup.py`` puts it
+    there when the wheel is built; it is never a second file in the repository)."""
+    package = Path(__file__).resolve().parent.parent
+    checkout = package.parent / "templates" / BUNDLED_NAME
+    return checkout if checkout.is_file() else package / "data" / BUNDLED_NAME
 
 
 def load_task_table(path: str | Path | None = None, year: int | None = None,

@@ -3,6 +3,7 @@ cell and column, and read as blank (or the column's default) so that reading goe
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, TypeVar
@@ -81,6 +82,53 @@ class Year(Field["int | None"]):
 
     def read(self, cells: Cells, row: Row) -> int | None:
         return _integer(cells, row, self)
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def parse_date(value: object) -> _dt.date | None:
+    """A date typed as a date cell or as text (2023-09-30, 2023/9/30, 2023年9月30日); None if not one."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    m = _DATE.fullmatch(str(value).strip()) if isinstance(value, str) else None
+    try:
+        return _dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Date(Field["_dt.date | None"]):
+    """A date (a date cell, or text such as 2023-09-30), blank for none."""
+
+    def read(self, cells: Cells, row: Row) -> _dt.date | None:
+        v = row.get(self)
+        if v is None:
+            return None
+        date = parse_date(v)
+        if date is None:
+            cells.bad("table-bad-value", row, self, value=row.text(self), detail="应为日期，如 2023-09-30")
+        return date
+
+
+@dataclass(frozen=True)
+class Milestones(Field["tuple[tuple[_dt.date, str], ...]"]):
+    """Dated steps, one a line (or separated by ；;): “2023-06-30 完成初稿”."""
+
+    def read(self, cells: Cells, row: Row) -> tuple[tuple[_dt.date, str], ...]:
+        out = []
+        for part in (p.strip() for p in re.split(r"[\n；;]+", row.text(self)) if p.strip()):
+            m = re.match(r"(\S+?)(?:[\s：:，,]+(.*))?$", part)
+            date = parse_date(m[1]) if m else None
+            if m is None or date is None:
+                cells.bad("table-bad-value", row, self, value=part,
+                          detail="每个阶段节点应以日期开头，如“2023-06-30 完成初稿”，一行一个")
+                continue
+            out.append((date, (m[2] or "").strip()))
+        return tuple(sorted(out))
 
 
 @dataclass(frozen=True)

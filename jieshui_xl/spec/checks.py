@@ -14,6 +14,7 @@ from ..formula import Formula
 from .model import TASK_STATUS_LIST, YESNO_LIST, TaskTable
 from .names import ROW_NAME, iter_defined_names
 from .problems import Problems
+from .progress import PROGRESS_STATUS_LIST
 from .rows import Field, Row, Rows
 from .sheets import CalcSheet, CheckSheet, ChoiceSheet, ColumnSheet, IndicatorSheet, ItemSheet, ParamSheet, TaskSheet
 
@@ -86,10 +87,15 @@ def task_indicators(table: TaskTable, rows: Rows, problems: Problems) -> None:
 
 
 def choice_lists(table: TaskTable, rows: Rows, problems: Problems) -> None:
-    """The 选项 sheet has the lists the workbooks need."""
+    """The 选项 sheet has the lists the workbooks need; a 进展状态 list (progress rounds) tells done
+    from lagging by its 次序, so its ranks differ."""
     for name in (YESNO_LIST, TASK_STATUS_LIST):
         if name not in table.choices and problems.have_sheets(ChoiceSheet.title):
             problems.add("table-missing-value", sheet=ChoiceSheet.title, field=f"列表“{name}”")
+    ranks = [c.rank for c in table.choices.get(PROGRESS_STATUS_LIST, [])]
+    if len(set(ranks)) != len(ranks):
+        problems.add("table-bad-value", sheet=ChoiceSheet.title, field=f"列表“{PROGRESS_STATUS_LIST}”的次序",
+                     value="、".join(map(str, ranks)), detail="各值的次序须互不相同（最大者为已完成，最小者为滞后）")
 
 
 def no_cycles(table: TaskTable, rows: Rows, problems: Problems) -> None:

@@ -3,6 +3,7 @@ choices, and :class:`TaskTable`, the one object the rest of the program asks abo
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import re
@@ -150,6 +151,8 @@ class Task:
     responsible: tuple[str, ...]
     indicator: str
     note: str
+    deadline: _dt.date | None = None                           # 完成时限 (progress rounds)
+    milestones: tuple[tuple[_dt.date, str], ...] = ()          # 阶段节点: (date, what)
 
     @property
     def is_checklist(self) -> bool:

@@ -131,7 +131,8 @@ def read_calcs(cells: Cells, rows: list[Row]) -> dict[str, Calc]:
 def read_tasks(cells: Cells, rows: list[Row]) -> list[Task]:
     S = TaskSheet
     return [Task(seq=get(S.seq), category=get(S.category), title=get(S.name), text=get(S.text), leads=get(S.leads),
-                 responsible=get(S.responsible), indicator=get(S.indicator), note=get(S.note))
+                 responsible=get(S.responsible), indicator=get(S.indicator), note=get(S.note),
+                 deadline=get(S.deadline), milestones=get(S.milestones))
             for get in cells.each(rows)]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..findings import ERROR, SEVERITY_LABELS, WARNING
-from .cells import Code, Flag, FormulaCell, Integer, Number, OneOf, Raw, Text, UnitName, UnitNames, Year
+from .cells import Code, Date, Flag, FormulaCell, Integer, Milestones, Number, OneOf, Raw, Text, UnitName, UnitNames, Year
 from .model import ITEM_TYPES
 from .names import accepted, is_plain_name
 from .rows import Sheet
@@ -126,6 +126,8 @@ class TaskSheet(Sheet, title="任务"):
     responsible = RESPONSIBLE
     indicator = Text("关联指标")
     note = NOTE
+    deadline = Date("完成时限", required=False)          # progress rounds (工作调度): overdue after it
+    milestones = Milestones("阶段节点", required=False)
 
 
 class CheckSheet(Sheet, title="一致性检查"):

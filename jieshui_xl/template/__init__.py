@@ -19,11 +19,13 @@ from typing import Callable
 from ..logic import logic
 from ..outputs import atomic_path
 from ..spec import TaskTable
-from .files import MANIFEST, Manifest, file_name, sha256
+from ..spec.progress import Period, progress_units
+from .files import MANIFEST, Manifest, file_name, progress_file_name, sha256
+from .progress import write_progress_form
 from .selfcheck import SelfCheck
 from .workbook import write_workbook
 
-__all__ = ["write_templates", "TemplateFiles", "MANIFEST", "file_name"]
+__all__ = ["write_templates", "write_progress_templates", "TemplateFiles", "MANIFEST", "file_name"]
 
 
 class TemplateFiles(list):
@@ -44,33 +46,59 @@ def write_templates(table: TaskTable, out_dir: Path, progress: Callable[[str], N
     prefilled from it, every recorded item gets a read-only ``prev_<code>`` cell; without a record the
     workbook says so.
     """
-    say = progress or (lambda _message: None)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(out_dir)
     lg = logic(table)
     selfcheck = SelfCheck(table, lg)
+
+    def write(unit: str, tmp: Path, generated_at: str) -> None:
+        write_workbook(table, unit, tmp, lg, selfcheck, generated_at, prev)
+
+    files = {unit: file_name(table, unit) for unit in table.reporting_units()}
+    return _write_all(table, Path(out_dir), files, write, progress)
+
+
+def write_progress_templates(table: TaskTable, out_dir: Path, period: Period, earlier=None,
+                         progress: Callable[[str], None] | None = None) -> TemplateFiles:
+    """Write one progress form (工作调度) per lead unit for ``period`` into ``out_dir``; ``earlier``
+    (:class:`jieshui_xl.progressstore.Earlier`): the last period's answers, prefilled, and the tasks'
+    trajectory, shown."""
+    def write(unit: str, tmp: Path, generated_at: str) -> None:
+        write_progress_form(table, unit, period, tmp, generated_at, earlier)
+
+    files = {unit: progress_file_name(table, unit, period.text) for unit in progress_units(table)}
+    return _write_all(table, Path(out_dir), files, write, progress, round_key=f"progress {period.text}")
+
+
+def _write_all(table: TaskTable, out_dir: Path, files: dict[str, str], write: Callable[[str, Path, str], None],
+               progress: Callable[[str], None] | None, round_key: str = "") -> TemplateFiles:
+    """Write each unit's workbook (``files``: unit -> file name) through the manifest: a re-run replaces
+    its own unchanged workbooks of the same round and nothing else."""
+    say = progress or (lambda _message: None)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(out_dir)
     generated_at = _dt.datetime.now().isoformat(timespec="seconds")
     result, written = TemplateFiles(), {}
-    for unit in table.reporting_units():
-        target = out_dir / file_name(table, unit)
+    for unit, name in files.items():
+        target = out_dir / name
         if target.exists() and not manifest.is_ours_unchanged(target):
             result.kept.append(target)
             say(f"未覆盖“{target.name}”：该文件不是本程序上次生成的原样文件（可能已被修改）。"
                 f"如需重新生成，请先将其移走后再运行。")
             continue
         with atomic_path(target) as tmp:
-            write_workbook(table, unit, tmp, lg, selfcheck, generated_at, prev)
+            write(unit, tmp, generated_at)
         written[target.name] = {"sha256": sha256(target), "city": table.city, "year": table.year, "unit": unit}
+        if round_key:
+            written[target.name]["round"] = round_key
         result.append(target)
         say(f"已生成：{target.name}")
-    _remove_stale(manifest, table.city, set(written) | {p.name for p in result.kept}, result, say)
-    manifest.save(table.city, written)
+    _remove_stale(manifest, table.city, set(written) | {p.name for p in result.kept}, result, say, round_key)
+    manifest.save(table.city, written, round_key)
     return result
 
 
-def _remove_stale(manifest: Manifest, city: str, produced: set[str], result: TemplateFiles, say) -> None:
-    for path in manifest.stale(city, produced):
+def _remove_stale(manifest: Manifest, city: str, produced: set[str], result: TemplateFiles, say,
+                  round_key: str = "") -> None:
+    for path in manifest.stale(city, produced, round_key):
         if manifest.is_ours_unchanged(path):
             path.unlink()
             result.removed.append(path)

@@ -112,7 +112,8 @@ def _item_row(ctx: Context, sh: Sheet, row: ItemRow) -> None:
         sh.blank(r, COL_INPUT, st.input_for(item))
     else:   # last year's figure from the history store: still an input cell (editable)
         assert ctx.prev is not None, "prefilled figures come from last year's record"
-        sh.ws.write_number(r, COL_INPUT, prefill, st.input_for(item))
+        shown = st.input_rounded(ctx.table.indicator(item.prev_of).decimals)   # full precision kept
+        sh.ws.write_number(r, COL_INPUT, prefill, shown)
         hint = f"{PREFILL_MARK}：已预填{ctx.prev.year}年系统记录值，如有不同可修改。{item.hint}"
     sh.name(item.code, r, COL_INPUT)
     cell = xl_rowcol_to_cell(r, COL_INPUT)
@@ -132,7 +133,9 @@ def _prev_row(ctx: Context, sh: Sheet, item: Item) -> None:
     record = prev.record
     st, r = ctx.styles, sh.next_row()
     sh.blank(r, COL_NO, st.label)
-    sh.text(r, COL_LABEL, f"　上年值（{prev.year}年）", st.muted)
+    # A prefilled item is itself last year's figure: its own recorded value is the year before that.
+    label = f"　{prev.year}年报送的本项（{prev.year - 1}年数值）" if item.prev_of else f"　上年值（{prev.year}年）"
+    sh.text(r, COL_LABEL, label, st.muted)
     sh.text(r, COL_UNIT, item.unit, st.muted)
     sh.number(r, COL_INPUT, record.values[item.code], st.muted)
     sh.name(f"{PREV_PREFIX}{item.code}", r, COL_INPUT)

@@ -3,9 +3,10 @@ contact), one page wide in landscape, protected without a password."""
 
 from __future__ import annotations
 
+from ..xlsx import keep_blocks_together
 from .blocks import write_block
 from .layout import DATA_SHEET, DATA_WIDTHS, LAST, SECTION_NUMBERS, Context
-from .sheet import Sheet, setup_print
+from .sheet import FORM_MARGINS, Sheet, setup_print
 from .tasks import write_checklist, write_contact
 
 
@@ -22,15 +23,21 @@ def write_data_sheet(ctx: Context, wb) -> Sheet:
     deadline = f"　　填报截止：{ctx.param('deadline')}" if ctx.param("deadline") else ""
     sh.text(sh.next_row(), 0, f"填报单位：{ctx.unit}　　考核年度：{table.year}年{deadline}", st.subtitle,
             last_col=LAST)
+    starts: list[int] = []                     # first row of each block a page break must not split
     for n, (title, note, write) in enumerate(_sections(ctx)):
         r = sh.next_row(skip=1)
+        starts.append(r)
         sh.text(r, 0, f"{SECTION_NUMBERS[n]}、{title}", st.section, last_col=LAST)
         sh.text(sh.next_row(), 0, note, st.plain, last_col=LAST)
-        write(sh)
+        write(sh, starts)
     sh.ws.set_column(ctx.helper_col, ctx.helper_col + 2, 8, None, {"hidden": True})
     sh.finish()
     setup_print(sh, footer_left=ctx.unit, footer_right=f"{table.city}{table.year}年度", landscape=True,
                 repeat=(0, 1))
+    # Each indicator block (its title, items and self-check) prints on one page: breaks fall between blocks.
+    bounds = [*starts, sh.row]
+    keep_blocks_together(sh.ws, DATA_WIDTHS, [(a, sh.rows_height(a, b)) for a, b in zip(bounds, bounds[1:])],
+                         repeat_height=sh.rows_height(0, 2), margins=FORM_MARGINS)
     return sh
 
 
@@ -39,13 +46,16 @@ def _sections(ctx: Context):
     if plan.blocks:
         yield ("指标数据", "请在浅黄色单元格中填写本单位负责的数据，并注明数据来源。"
                + ("标有“自检”的指标随填写自动计算结果和状态，供核对。" if plan.has_selfcheck else ""),
-               lambda sh: _write_blocks(ctx, sh))
+               lambda sh, starts: _write_blocks(ctx, sh, starts))
     if plan.tasks:
         yield ("基础管理任务", "请逐项选择进展状态（下拉列表），填写佐证材料的文件名称及文号。",
-               lambda sh: write_checklist(ctx, sh))
-    yield "填报人信息", "请填写填报人、联系电话和填报日期，便于核实数据。", lambda sh: write_contact(ctx, sh)
+               lambda sh, starts: write_checklist(ctx, sh))
+    yield ("填报人信息", "请填写填报人、联系电话和填报日期，便于核实数据。",
+           lambda sh, starts: write_contact(ctx, sh))
 
 
-def _write_blocks(ctx: Context, sh: Sheet) -> None:
-    for block in ctx.plan.blocks:
+def _write_blocks(ctx: Context, sh: Sheet, starts: list[int]) -> None:
+    for n, block in enumerate(ctx.plan.blocks):
+        if n:                               # the first block stays with its section's title
+            starts.append(sh.row)
         write_block(ctx, sh, block)

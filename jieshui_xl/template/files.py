@@ -23,6 +23,10 @@ def file_name(table: TaskTable, unit: str) -> str:
     return safe_name(f"{table.year}年_{safe_name(table.city)}_{safe_name(unit)}_节水型城市数据填报表") + ".xlsx"
 
 
+def progress_file_name(table: TaskTable, unit: str, period: str) -> str:
+    return safe_name(f"{table.year}年_{safe_name(table.city)}_{safe_name(unit)}_工作进展调度表_{period}") + ".xlsx"
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -36,15 +40,18 @@ class Manifest:
         entry = self.entries.get(path.name)
         return entry is not None and path.is_file() and sha256(path) == entry.get("sha256")
 
-    def stale(self, city: str, produced: set[str]) -> list[Path]:
-        """Files listed for ``city`` that this run does not produce (and that still exist)."""
+    def stale(self, city: str, produced: set[str], round_key: str = "") -> list[Path]:
+        """Files listed for ``city`` (and round: "" for data workbooks, ``progress 2023-06`` for a
+        progress round's forms) that this run does not produce (and that still exist)."""
         return [self.folder / name for name, e in self.entries.items()
-                if e.get("city") == city and name not in produced and (self.folder / name).exists()]
+                if e.get("city") == city and e.get("round", "") == round_key and name not in produced
+                and (self.folder / name).exists()]
 
-    def save(self, city: str, written: dict[str, dict]) -> None:
-        """Keep other cities' entries whose files still exist; replace this city's with ``written``."""
+    def save(self, city: str, written: dict[str, dict], round_key: str = "") -> None:
+        """Keep other cities' and rounds' entries whose files still exist; replace this city's
+        round's with ``written``."""
         kept = {n: e for n, e in self.entries.items()
-                if e.get("city") != city and (self.folder / n).is_file()}
+                if (e.get("city"), e.get("round", "")) != (city, round_key) and (self.folder / n).is_file()}
         self.entries = {**kept, **written}
         write_json(self.folder / MANIFEST, {"generator": "jieshui_xl", "files": self.entries})
 

@@ -43,7 +43,7 @@ def _facts(ctx: Context, sh: Sheet) -> None:
 
 
 def _prev_text(ctx: Context) -> str:
-    """Whether last year's figures come from the history store ("" when no store was consulted)."""
+    """What this form took from the history store, as it is ("" when no store was consulted)."""
     prev = ctx.prev
     if prev is None:
         return ""
@@ -51,8 +51,13 @@ def _prev_text(ctx: Context) -> str:
         return "历史数据库无法读取，本表未预填上年数据；上年数据请按实际填写。"
     if prev.record is None:
         return f"历史数据库中没有{ctx.table.city}{prev.year}年度的记录，本表未预填上年数据；上年数据请按实际填写。"
-    return (f"已按历史数据库中{prev.year}年度的记录预填（标有“上年系统值”，仍可修改；与记录不同时以填报值为准，"
-            f"汇总时将提示核实）；各数据项下方的“上年值”为上年采用的数值，仅供对照。")
+    items = ctx.plan.items
+    filled = [i.label for i in items if i.code in ctx.prefill]
+    shown = any(prev.record.values.get(i.code) is not None for i in items)
+    text = (f"已按历史数据库中{prev.year}年度的记录预填：{'、'.join(filled)}（标有“上年系统值”，仍可修改；"
+            f"与记录不同时以填报值为准，汇总时将提示核实）。" if filled else
+            f"历史数据库中{prev.year}年度的记录没有本表可预填的数值，本表未预填上年数据。")
+    return text + ("各数据项下方的“上年值”为上年采用的数值，仅供对照。" if shown else "")
 
 
 def _contents(ctx: Context) -> str:

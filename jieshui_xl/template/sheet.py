@@ -10,6 +10,7 @@ from ..xlsx import print_setup
 from .styles import LINE_HEIGHT, text_lines
 
 MIN_HEIGHT = 18.0
+FORM_MARGINS = (0.5, 0.5, 0.6, 0.7)     # inches: left, right, top, bottom
 
 
 class Names:
@@ -95,10 +96,19 @@ class Sheet:
     def height(self, row: int, points: float) -> None:
         self._fixed[row] = points
 
+    def row_height(self, row: int) -> float:
+        """The height (points) :meth:`finish` gives ``row``."""
+        if row not in self._lines:
+            return self._fixed.get(row, 15.0)
+        return self._fixed.get(row, max(MIN_HEIGHT, self._lines[row] * LINE_HEIGHT + 5))
+
+    def rows_height(self, first: int, end: int) -> float:
+        return sum(self.row_height(r) for r in range(first, end))
+
     def finish(self) -> None:
         """Set every written row's height to fit its longest wrapped text."""
-        for row, lines in self._lines.items():
-            self.ws.set_row(row, self._fixed.get(row, max(MIN_HEIGHT, lines * LINE_HEIGHT + 5)))
+        for row in self._lines:
+            self.ws.set_row(row, self.row_height(row))
 
     def _merge(self, row: int, col: int, last_col: int | None, fmt) -> None:
         if last_col is not None and last_col > col:
@@ -111,6 +121,6 @@ def setup_print(sheet: Sheet, *, footer_left: str, footer_right: str, landscape:
     without password."""
     ws = sheet.ws
     print_setup(ws, left=footer_left, right=footer_right, landscape=landscape, repeat=repeat,
-                margins=(0.5, 0.5, 0.6, 0.7))
+                margins=FORM_MARGINS)
     ws.hide_gridlines(2)
     ws.protect("", {"format_columns": True, "format_rows": True})

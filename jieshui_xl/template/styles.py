@@ -18,7 +18,7 @@ INPUT_FILL, CALC_FILL, HEAD_FILL, BLOCK_FILL = "#FFF2CC", "#DDEBF7", "#F2F2F2", 
 
 # Status colours (conditional formatting): status label -> (background, font colour, meaning);
 # the colours are those of every other workbook (jieshui_xl.labels).
-MEANINGS = {PASS: "按已填数据计算，达到要求", FAIL: "按已填数据计算，未达到要求，请核实数据",
+MEANINGS: dict[str, str] = {PASS: "按已填数据计算，达到要求", FAIL: "按已填数据计算，未达到要求，请核实数据",
             MISSING: "还有必填数据未填写", INVALID: "数据之间有矛盾或无法计算，请核实"}
 STATUS_COLOURS = {STATUS_LABELS[code]: (*colours, MEANINGS[code]) for code, colours in LABEL_COLOURS.items()}
 
@@ -33,6 +33,7 @@ class Styles:
 
     def __init__(self, wb):
         self._wb = wb
+        self._rounded: dict[int, object] = {}
         self.title = self._add(bold=True, font_size=16, align="center", text_wrap=False)
         self.subtitle = self._add(align="center", font_size=11)
         self.section = self._add(bold=True, font_size=12, text_wrap=False)
@@ -68,6 +69,13 @@ class Styles:
             fmt = CALC_FORMAT if decimals is None else ("0." + "0" * decimals if decimals > 0 else "0")
             self._numbers[decimals] = self._add(border=1, bg_color=CALC_FILL, num_format=fmt, align="center")
         return self._numbers[decimals]
+
+    def input_rounded(self, decimals: int | None):
+        """A number input shown to ``decimals`` places (a prefilled figure, full precision kept)."""
+        key = 2 if decimals is None else decimals
+        if key not in self._rounded:
+            self._rounded[key] = self._input(num_format="0." + "0" * key if key else "0", align="right")
+        return self._rounded[key]
 
     def input_for(self, item):
         """The input format for an item or table column, by its type."""

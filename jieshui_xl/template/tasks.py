@@ -63,22 +63,26 @@ def _shared_note(ctx: Context, task: Task) -> str:
 
 
 def write_contact(ctx: Context, sh: Sheet) -> None:
-    st = ctx.styles
+    contact_rows(ctx.styles, ctx.table.year, sh)
+
+
+def contact_rows(st, year: int, sh: Sheet, last: int = LAST, example: str = "") -> None:
+    """The contact fields (named ``contact_name``, ``contact_phone``, ``fill_date``), hints up to ``last``;
+    ``example``: the date the hint shows (default: 15 January of the next year, a data round's deadline)."""
     for name, label, hint, kind in CONTACTS:
         r = sh.next_row()
         sh.blank(r, COL_NO, st.label)
         sh.text(r, COL_LABEL, label, st.key)
         sh.blank(r, COL_UNIT, st.input_date if kind == "date" else st.input_text, last_col=COL_INPUT)
         sh.name(name, r, COL_UNIT)
-        hint = hint.format(example=f"{ctx.table.year + 1}-01-15")
-        sh.text(r, COL_HINT, hint, st.muted, last_col=LAST)
-        sh.ws.data_validation(r, COL_UNIT, r, COL_INPUT, _contact_rule(ctx, label, hint, kind))
+        hint = hint.format(example=example or f"{year + 1}-01-15")
+        sh.text(r, COL_HINT, hint, st.muted, last_col=last)
+        sh.ws.data_validation(r, COL_UNIT, r, COL_INPUT, _contact_rule(year, label, hint, kind))
 
 
-def _contact_rule(ctx: Context, label: str, hint: str, kind: str) -> dict:
+def _contact_rule(year: int, label: str, hint: str, kind: str) -> dict:
     if kind != "date":
         return prompt_only(label, hint)
-    year = ctx.table.year
     return {"validate": "date", "criteria": "between", "minimum": _dt.date(year, 1, 1),
             "maximum": _dt.date(year + 2, 12, 31), "input_title": label, "input_message": hint,
             "error_title": "日期有误",

@@ -35,14 +35,14 @@ def write_workbook(table: TaskTable, unit: str, path: Path, lg: Logic, selfcheck
                         table_version=table.version, fingerprint=table.fingerprint, generated_at=generated_at,
                         cells=dict(ctx.names.refs),
                         literals={title: frozenset(map(literal_digest, texts)) for title, texts in literals.items()})
-    _write_identity(wb, identity)
+    write_identity(wb, identity)
     ctx.names.define_all(wb)
     wb.set_properties({"title": workbook_title(ctx), "subject": unit, "author": ctx.office,
                        "company": table.city, "comments": "由 jieshui_xl 生成的节水型城市数据填报表"})
     wb.close()
 
 
-def _write_identity(wb, identity: Identity) -> None:
+def write_identity(wb, identity: Identity) -> None:
     ws = wb.add_worksheet(META_SHEET)
     for row, (key, value) in enumerate(identity.rows()):
         ws.write_string(row, 0, key)
