@@ -68,3 +68,28 @@ def test_no_chart_straddles_a_page(pages):
     for n, text in enumerate(pages, start=1):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         assert not (lines and re.fullmatch(r"\d+(\.\d+)?", lines[0])), (n, lines[:3])
+
+
+@pytest.fixture(scope="module")
+def form_pages(tmp_path_factory):
+    """The printed collection form of the unit with the most indicator blocks (区城市管理局)."""
+    from jieshui_xl import print_pdf
+
+    out = tmp_path_factory.mktemp("form")
+    result = CliRunner().invoke(main, ["templates", "--out", str(out), "--history", str(out / "h.sqlite")])
+    assert result.exit_code == 0, result.output
+    pdf = print_pdf(next(out.glob("*区城市管理局*.xlsx")), out / "form.pdf")
+    count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                               text=True, check=True).stdout)[1])
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+def test_every_form_page_carries_the_form_title_and_no_code_or_true(form_pages, table):
+    assert len(form_pages) > 1
+    for n, text in enumerate(form_pages, start=1):
+        assert "数据填报表" in _flat(text) and "填报单位" in _flat(text), n
+        assert not re.search(r"\bTRUE\b|\bFALSE\b", text), n
+        found = [c for c in table.items if re.search(rf"(?<![A-Za-z0-9_]){re.escape(c)}(?![A-Za-z0-9_])", text)]
+        assert not found, (n, found[:5])
+        assert not re.search(r"\d+\.\d{5,}", text), n          # figures print to the item's decimals
