@@ -152,6 +152,19 @@ def _read(mode: str, listing: Path) -> None:
     print(time.perf_counter() - start)
 
 
+def command_wall(args: list[str], code: Path | None, repeat: int) -> float:
+    """Best wall seconds of ``python -m jieshui_xl ARGS`` run from the checkout ``code`` (None: this one)."""
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "jieshui_xl", *args], check=True, stdout=subprocess.DEVNULL, env=env)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def startup() -> tuple[float, float]:
     def best(cmd):
         times = []
@@ -191,6 +204,9 @@ def templates_vs_xlsxwriter(table, out: Path) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--districts", type=int, default=4, help="N: districts of the small province")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="another checkout (e.g. `git worktree add /tmp/before <commit>`): its consolidate "
+                             "command timed against this one on the same files")
     parser.add_argument("--read", nargs=2, metavar=("MODE", "LISTING"), help=argparse.SUPPRESS)  # child of read_in_child
     args = parser.parse_args()
     if args.read:
@@ -225,6 +241,12 @@ def main() -> None:
         reads = {(mode, size): min(read_in_child(mode, paths) for _ in range(3)) / len(paths)
                  for mode in ("serial", "isolated") for size, paths in (("one", one), ("large", paths_10n))}
 
+        if args.baseline:
+            one_args = ["consolidate", str(set_one / small[0]), "--out", str(root / "b1.xlsx")]
+            all_args = ["consolidate", str(set_10n), "--by-city", "--out", str(root / "b10n")]
+            baseline = {k: (command_wall(a, args.baseline, r), command_wall(a, None, r))
+                        for k, a, r in (("one", one_args, 5), ("large", all_args, 2))}
+
         bare, ours = startup()
         t_tpl, t_bare, n_tpl = templates_vs_xlsxwriter(city_table, root)
 
@@ -250,6 +272,11 @@ def main() -> None:
         (f"templates: {n_tpl} workbooks vs bare xlsxwriter, same cells (ms/workbook)",
          f"{ms(t_tpl / n_tpl)} vs {ms(t_bare / n_tpl)} = {t_tpl / t_bare:.2f}×"),
     ]
+    if args.baseline:
+        for key, files in (("one", len(one)), ("large", files_10n)):
+            then, now = baseline[key]
+            rows.append((f"consolidate{' --by-city' if key == 'large' else ''}, {files} files, wall: {args.baseline.name} "
+                         "vs this checkout (ms/workbook)", f"{ms(then / files)} vs {ms(now / files)} = {now / then:.2f}×"))
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
