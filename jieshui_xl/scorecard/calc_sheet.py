@@ -14,7 +14,6 @@ from ..formula import parse
 from ..spec import ROW_NAME
 from ..xlsx import Pager, print_setup
 from .context import HEADER_HEIGHT, Context, begin_sheet, section, sheet_ref, substituted
-from .score_sheet import reviewer_text
 from .styles import row_height
 
 SHEET = "计算过程"
@@ -112,7 +111,7 @@ def _indicators(ctx: Context, ws, pager: Pager, row: int) -> int:
             ws.write_blank(row, 6, None, st.text)
         ws.write_string(row, 7, ind.requirement or rule, st.text)
         ctx.raw_formula(ws, row, 8, ind.status_name, [ind.status_name], st.status, r.status_label)
-        ws.write_string(row, 9, reviewer_text(ind.remark), st.note)
+        ws.write_string(row, 9, ind.reader_remark, st.note)
         row += 1
     status_col = _col(8)
     st.status_rules(ws, f"{status_col}{first + 1}:{status_col}{row}")
@@ -131,7 +130,8 @@ def _calcs(ctx: Context, ws, pager: Pager, row: int) -> int:
         ctx.formula(ws, row, 4, lg.formulas[calc.code], st.number(4), ctx.value(calc.code))
         ctx.define(calc.code, SHEET, row, 4)
         ws.write_string(row, 5, calc.unit, st.text_center)
-        ws.write_string(row, 6, calc.indicator, st.text_center)
+        owner = next((i for i in ctx.table.indicators if i.code == calc.indicator), None)
+        ws.write_string(row, 6, f"指标{owner.seq}" if owner else calc.indicator, st.text_center)
         ws.write_blank(row, 7, None, st.text)
         ws.write_blank(row, 8, None, st.text)
         ws.write_string(row, 9, calc.note, st.note)

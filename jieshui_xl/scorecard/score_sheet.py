@@ -206,16 +206,10 @@ def footnotes(ctx: Context) -> list[str]:
                  "或无法计算。红底白字整行＝底线指标未达标。实际值按规定的小数位显示，是否达标按全精度判定。")
     if ctx.round.notices:
         lines.append("参数说明：" + "；".join(ctx.round.notices))
-    remarks = [f"{ind.seq}. {ind.name}：{reviewer_text(ind.remark)}" for ind in table.indicators if ind.remark]
+    remarks = [f"{ind.seq}. {ind.name}：{ind.reader_remark}" for ind in table.indicators if ind.remark]
     if remarks:
         lines.append("各指标的计算口径：\n" + "\n".join(remarks))
     return lines
-
-
-def reviewer_text(remark: str) -> str:
-    """An indicator's 说明 as a reviewer reads it: the task table's “决定：” (how the office settled an
-    ambiguity of the plan) reads “口径：”."""
-    return remark.replace("决定：", "口径：")
 
 
 def _signatures(ctx: Context, ws, row: int) -> int:

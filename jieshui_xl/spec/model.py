@@ -121,6 +121,12 @@ class Indicator:
     remark: str
 
     @property
+    def reader_remark(self) -> str:
+        """The 说明 as departments and reviewers read it: the table's “决定：” (how the office settled an
+        ambiguity of the plan) reads “口径：”."""
+        return self.remark.replace("决定：", "口径：")
+
+    @property
     def is_veto(self) -> bool:
         return self.kind.startswith(VETO_KIND)
 

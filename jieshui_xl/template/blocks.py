@@ -65,7 +65,7 @@ def _description(ctx: Context, sh: Sheet, block: Block) -> None:
     units = "；".join(part for part in (
         "牵头单位：" + "、".join(ind.leads) if ind.leads else "",
         "责任单位：" + "、".join(ind.responsible) if ind.responsible else "") if part)
-    for label, text in (("指标释义", ind.definition), ("具体要求", ind.requirement), ("说明", ind.remark),
+    for label, text in (("指标释义", ind.definition), ("具体要求", ind.requirement), ("说明", ind.reader_remark),
                         ("分工", units)):
         if text:
             _note_row(ctx, sh, label, text, ctx.styles.text)
