@@ -33,7 +33,7 @@ def test_the_small_table_loads(tb, tmp_path):
 
 def test_checks_run_in_order():
     assert [c.__name__ for c in CHECKS] == ["indicator_formulas", "calc_formulas", "check_rules",
-                                            "task_indicators", "choice_lists", "no_cycles"]
+                                            "task_indicators", "choice_lists", "no_cycles", "evidence_rows"]
 
 
 def test_indicator_formula_naming_an_unknown_name(tb, tmp_path):
@@ -150,3 +150,42 @@ def test_the_bundled_table_has_every_declared_column():
     tb = TableBuilder()
     for sheet in SHEETS:
         assert set(tb.header(sheet.title)) >= {f.header for f in sheet.fields if f.required}, sheet.title
+
+
+# -- 佐证材料 (evidence) ----------------------------------------------------------------------------
+
+def test_evidence_rows_default_to_the_lead_units(tb, tmp_path):
+    table = load_task_table(tb.save(tmp_path / "ok.xlsx"))
+    by_code = {e.code: e for e in table.evidence}
+    assert by_code["ev_A02_1"].providers == ("乙局",) and by_code["ev_t1_1"].providers == ("甲局",)
+    assert by_code["ev_A01_2"].required is False and table.subject(by_code["ev_A02_1"]).label == "指标2"
+    assert [e.code for e in table.evidence_of("甲局")] == ["ev_A01_1", "ev_A01_2", "ev_t1_1"]
+
+
+def test_evidence_row_needs_one_known_subject_and_a_known_volume(tb, tmp_path):
+    both = tb.set("佐证材料", row_where_code="ev_A01_1", column="关联任务", value=1)
+    unknown = tb.set("佐证材料", row_where_code="ev_A01_2", column="关联指标", value="A09")
+    volume = tb.set("佐证材料", row_where_code="ev_A02_1", column="卷册", value="第九卷")
+    task = tb.set("佐证材料", row_where_code="ev_t1_1", column="关联任务", value=7)
+    assert findings(tb, tmp_path) == [
+        ("table-bad-value", "佐证材料", both.replace("D", "C"), "A01"),
+        ("table-bad-value", "佐证材料", unknown, "A09"),
+        ("table-bad-value", "佐证材料", volume, "第九卷"),
+        ("table-bad-value", "佐证材料", task, "7"),
+    ]
+
+
+def test_two_subjects_of_one_number_in_one_volume(tb, tmp_path):
+    tb.set("佐证材料", row_where_code="ev_t1_1", column="卷册", value="技术考核指标")
+    clash = tb.row_of("佐证材料", {"代码": "ev_t1_1"})
+    assert findings(tb, tmp_path) == [("table-bad-value", "佐证材料", f"D{clash}", "任务1（编制节水规划）")]
+
+
+def test_self_assessment_volume_must_be_a_volume(tb, tmp_path):
+    cell = tb.set("参数", row_where_code="self_assessment_volume", column="值", value="封面")
+    assert findings(tb, tmp_path) == [("table-bad-value", "参数", None, "封面")] and cell
+
+
+def test_a_table_without_the_evidence_sheet_asks_for_none(tb, tmp_path):
+    tb.delete_sheet("佐证材料")
+    assert load_task_table(tb.save(tmp_path / "old.xlsx")).evidence == []

@@ -11,12 +11,23 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..formula import Formula
+from .evidence import SELF_ASSESSMENT_PARAM, VOLUME_LIST
 from .model import TASK_STATUS_LIST, YESNO_LIST, TaskTable
 from .names import ROW_NAME, iter_defined_names
 from .problems import Problems
 from .progress import PROGRESS_STATUS_LIST
 from .rows import Field, Row, Rows
-from .sheets import CalcSheet, CheckSheet, ChoiceSheet, ColumnSheet, IndicatorSheet, ItemSheet, ParamSheet, TaskSheet
+from .sheets import (
+    CalcSheet,
+    CheckSheet,
+    ChoiceSheet,
+    ColumnSheet,
+    EvidenceSheet,
+    IndicatorSheet,
+    ItemSheet,
+    ParamSheet,
+    TaskSheet,
+)
 
 CrossCheck = Callable[[TaskTable, Rows, Problems], None]
 
@@ -134,4 +145,55 @@ def _formula_cells(table: TaskTable, rows: Rows) -> dict[str, dict[str, str]]:
     return where
 
 
-CHECKS: list[CrossCheck] = [indicator_formulas, calc_formulas, check_rules, task_indicators, choice_lists, no_cycles]
+def evidence_rows(table: TaskTable, rows: Rows, problems: Problems) -> None:
+    """A 佐证材料 row proves one indicator or one task (both known), is bound in a volume of the
+    申报卷册 list, and has someone to provide it; within a volume no two subjects share a number."""
+    S = EvidenceSheet
+    volumes = {c.value for c in table.volumes()}
+    numbers: dict[tuple[str, int], str] = {}
+    leads_known = all(r.has(IndicatorSheet.leads) for r in rows[IndicatorSheet.title][:1])   # else reported
+    for row, ev in zip(rows[S.title], table.evidence):
+        known = _evidence_subject(table, problems, row, ev)
+        if ev.volume and ev.volume not in volumes and problems.have_sheets(ChoiceSheet.title):
+            problems.add("table-bad-value", value=ev.volume, **row.loc(S.volume),
+                         detail=f"卷册须是“{ChoiceSheet.title}”工作表列表“{VOLUME_LIST}”中的一个")
+        if not known:
+            continue
+        if not ev.providers and leads_known:
+            problems.add("table-missing-value", **row.loc(S.providers))
+        subject = table.subject(ev)
+        key, label = (ev.volume, subject.seq), f"{subject.label}（{subject.name}）"
+        if numbers.setdefault(key, label) != label:
+            problems.add("table-bad-value", value=label, **row.loc(S.indicator if ev.indicator else S.task),
+                         detail=f"与同一卷册中的{numbers[key]}编号相同，请把二者放入不同卷册")
+    if problems.have_sheets(ChoiceSheet.title, ParamSheet.title):
+        _self_assessment_volume(table, problems, volumes)
+
+
+def _evidence_subject(table: TaskTable, problems: Problems, row: Row, ev) -> bool:
+    """Whether the row names exactly one known indicator or task (else reported, unless its sheet is missing)."""
+    S = EvidenceSheet
+    if bool(ev.indicator) == bool(ev.task):
+        problems.add("table-bad-value", value=ev.indicator or ev.task or "", **row.loc(S.indicator),
+                     detail="每行须填且只填“关联指标”（指标代码）或“关联任务”（任务序号）之一")
+        return False
+    if not problems.have_sheets(IndicatorSheet.title, TaskSheet.title):
+        return False
+    if ev.indicator and ev.indicator not in {i.code for i in table.indicators}:
+        problems.add("table-bad-value", value=ev.indicator, detail="没有这个指标代码", **row.loc(S.indicator))
+        return False
+    if ev.task and ev.task not in {t.seq for t in table.tasks}:
+        problems.add("table-bad-value", value=ev.task, detail="没有这个任务序号", **row.loc(S.task))
+        return False
+    return True
+
+
+def _self_assessment_volume(table: TaskTable, problems: Problems, volumes: set[str]) -> None:
+    volume = str(table.params.get(SELF_ASSESSMENT_PARAM) or "")
+    if table.evidence and volume not in volumes:
+        problems.add("table-bad-value", sheet=ParamSheet.title, field=SELF_ASSESSMENT_PARAM, value=volume,
+                     detail=f"应为“{ChoiceSheet.title}”工作表列表“{VOLUME_LIST}”中的一个卷册（评分表装入该卷）")
+
+
+CHECKS: list[CrossCheck] = [indicator_formulas, calc_formulas, check_rules, task_indicators, choice_lists, no_cycles,
+                            evidence_rows]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..display import show
 from ..formula import Formula
+from .evidence import VOLUME_LIST, Evidence, Subject
 from .names import accepted
 
 ITEM_TYPES = {"小数": "decimal", "整数": "integer", "是否": "yesno", "文本": "text"}
@@ -205,6 +206,7 @@ class TaskTable:
     tasks: list[Task]
     checks: list[Check]
     choices: dict[str, list[Choice]]
+    evidence: list[Evidence] = field(default_factory=list)   # 佐证材料 (none where the sheet is missing)
     notices: list[str] = field(default_factory=list)   # decisions the loader took (shown to users)
     param_labels: dict[str, tuple[str, str]] = field(default_factory=dict)   # code -> (名称, 单位)
 
@@ -256,7 +258,27 @@ class TaskTable:
         """Units that receive a collection workbook, in the order of the 单位 sheet."""
         asked = {i.reporter for i in self.items.values()} | {t.reporter for t in self.tables.values()}
         asked |= {u for t in self.checklist for u in t.reporters}
+        asked |= {u for e in self.evidence for u in e.providers}
         return [u for u in self.units if u in asked]
+
+    # -- evidence (佐证材料) -----------------------------------------------------------------------
+    def evidence_of(self, unit: str) -> list[Evidence]:
+        return [e for e in self.evidence if unit in e.providers]
+
+    def volumes(self) -> list[Choice]:
+        """The application's volumes (the 申报卷册 list), in the order of their numbers."""
+        return sorted(self.choices.get(VOLUME_LIST, []), key=lambda c: c.rank)
+
+    def volume_rank(self, volume: str) -> int:
+        return next((c.rank for c in self.volumes() if c.value == volume), 0)
+
+    def subject(self, ev: Evidence) -> Subject:
+        """The indicator or task the evidence proves."""
+        if ev.indicator:
+            ind = next((i for i in self.indicators if i.code == ev.indicator), None)
+            return Subject("indicator", ind.seq if ind else 0, ind.name if ind else ev.indicator)
+        task = next((t for t in self.tasks if t.seq == ev.task), None)
+        return Subject("task", ev.task, task.title if task else "")
 
     def task_status_choices(self) -> list[Choice]:
         return self.choices.get(TASK_STATUS_LIST, [])

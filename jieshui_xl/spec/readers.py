@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .cells import NAMES, Cells, RowCells, Text
+from .evidence import Evidence
 from .model import Calc, Check, Choice, Column, Indicator, Item, Table, Task, TaskTable, Unit
 from .names import is_formula_name
 from .params import read_params
@@ -28,6 +29,7 @@ from .sheets import (
     CheckSheet,
     ChoiceSheet,
     ColumnSheet,
+    EvidenceSheet,
     IndicatorSheet,
     ItemSheet,
     ParamSheet,
@@ -43,15 +45,15 @@ def read_task_table(path: Path, rows: Rows, problems: Problems, year: int | None
     units = read_units(cells, rows[UnitSheet.title])
     cells.units = units if problems.have_sheets(UnitSheet.title) else None
     cells.codes[NAMES] = {p: f"“{ParamSheet.title}”工作表" for p in params.values if is_formula_name(p)}
+    items, tables = read_items(cells, rows[ItemSheet.title]), read_tables(cells, rows[ColumnSheet.title])
+    indicators, calcs = read_indicators(cells, rows[IndicatorSheet.title]), read_calcs(cells, rows[CalcSheet.title])
+    tasks = read_tasks(cells, rows[TaskSheet.title])
     return TaskTable(
-        path=path, year=params.year, city=params.city, params=params.values, units=units,
-        items=read_items(cells, rows[ItemSheet.title]),
-        tables=read_tables(cells, rows[ColumnSheet.title]),
-        indicators=read_indicators(cells, rows[IndicatorSheet.title]),
-        calcs=read_calcs(cells, rows[CalcSheet.title]),
-        tasks=read_tasks(cells, rows[TaskSheet.title]),
+        path=path, year=params.year, city=params.city, params=params.values, units=units, items=items, tables=tables,
+        indicators=indicators, calcs=calcs, tasks=tasks,
         checks=read_checks(cells, rows[CheckSheet.title]),
         choices=read_choices(cells, rows[ChoiceSheet.title]),
+        evidence=read_evidence(cells, rows[EvidenceSheet.title], indicators, tasks),
         param_labels=params.labels, notices=params.notices,
     )
 
@@ -151,4 +153,20 @@ def read_choices(cells: Cells, rows: list[Row]) -> dict[str, list[Choice]]:
     out: dict[str, list[Choice]] = {}
     for get in cells.each(rows):
         out.setdefault(get(S.list_name), []).append(Choice(get(S.value), get(S.rank)))
+    return out
+
+
+def read_evidence(cells: Cells, rows: list[Row], indicators: list[Indicator], tasks: list[Task]) -> list[Evidence]:
+    """The 佐证材料 rows; a row naming no 提供单位 is provided by its indicator's or task's lead units
+    (a task without lead units: its responsible units)."""
+    S = EvidenceSheet
+    leads = {i.code: i.leads for i in indicators}
+    task_leads = {t.seq: t.leads or t.responsible for t in tasks}
+    out = []
+    for get in cells.each(rows):
+        code, volume, indicator, task = get(S.code), get(S.volume), get(S.indicator), get(S.task)
+        providers = get(S.providers) or (leads.get(indicator, ()) if indicator else task_leads.get(task, ()))
+        out.append(Evidence(code=code, volume=volume, indicator=indicator, task=task, title=get(S.material),
+                            kind=get(S.kind), providers=providers, required=get(S.required), note=get(S.note),
+                            row=get.row.number))
     return out

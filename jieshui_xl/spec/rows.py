@@ -41,10 +41,11 @@ class Sheet:
     """A sheet: ``class UnitSheet(Sheet, title="单位")`` with one :class:`Field` attribute a column."""
     title: ClassVar[str] = ""
     fields: ClassVar[tuple[Field[Any], ...]] = ()
+    optional: ClassVar[bool] = False      # a table without this sheet has none of its rows (no problem)
 
-    def __init_subclass__(cls, title: str = "", **kwargs: Any) -> None:
+    def __init_subclass__(cls, title: str = "", optional: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.title = title
+        cls.title, cls.optional = title, optional
         cls.fields = tuple(v for v in vars(cls).values() if isinstance(v, Field))
 
 
@@ -99,6 +100,8 @@ def read_workbook(path: Path, sheets: Sequence[type[Sheet]], problems: Problems)
         for sheet in sheets:
             if sheet.title in wb.sheetnames:
                 out[sheet.title] = _rows(wb[sheet.title].iter_rows(values_only=True), sheet, problems)
+            elif sheet.optional:
+                out[sheet.title] = []
             else:
                 problems.add("table-missing-sheet", sheet=sheet.title)
                 problems.missing_sheets.add(sheet.title)

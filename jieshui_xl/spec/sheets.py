@@ -144,5 +144,20 @@ class ChoiceSheet(Sheet, title="选项"):
     rank = Integer("次序", default=0)
 
 
+class EvidenceSheet(Sheet, title="佐证材料", optional=True):
+    """The evidence (佐证材料) each indicator or task must be backed by in the application (申报材料):
+    one row a kind of document, bound in a volume (卷册, a value of the 选项 list 申报卷册).  A table
+    without this sheet asks for no evidence."""
+    code = CODE                                     # its list cells are named <code>_title, _docno, _file, _note
+    volume = Text("卷册", filled=True)
+    indicator = Text("关联指标", required=False)
+    task = Integer("关联任务", default=0, required=False)
+    material = Text("材料名称", filled=True)
+    kind = Text("材料类型", required=False)
+    providers = UnitNames("提供单位", required=False)   # blank: the indicator's or task's lead units
+    required = Flag("必需", no="否", required=False)
+    note = NOTE
+
+
 SHEETS: tuple[type[Sheet], ...] = (ParamSheet, UnitSheet, IndicatorSheet, CalcSheet, ItemSheet, ColumnSheet,
-                                   TaskSheet, CheckSheet, ChoiceSheet)
+                                   TaskSheet, CheckSheet, ChoiceSheet, EvidenceSheet)
