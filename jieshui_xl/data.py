@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from .findings import Report
 from .labels import ACCEPTED, REJECTED, UNIT_STATUS_LABELS, UNREADABLE_LABEL, SubmissionStatus, UnitStatus
 
-__all__ = ["CellValue", "Collection", "ProgressAnswer", "Submission", "TaskAnswer", "UnitState"]
+__all__ = ["CellValue", "Collection", "EvidenceEntry", "ProgressAnswer", "Received", "Submission", "TaskAnswer",
+           "UnitState"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,40 @@ class TaskAnswer:
     note: str = ""
     file: str = ""
     cell: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    """One row of a unit's 佐证材料清单: what it says it sends for one kind of evidence."""
+    code: str                   # the 佐证材料 row's code
+    unit: str
+    title: str = ""
+    docno: str = ""             # 文号/日期
+    files: tuple[str, ...] = ()   # the attachment names it lists
+    note: str = ""
+    file: str = ""              # the workbook
+    cell: str = ""              # the 附件文件名 cell
+
+    @property
+    def empty(self) -> bool:
+        return not (self.title or self.docno or self.files or self.note)
+
+
+@dataclass(frozen=True)
+class Received:
+    """A file that came with the returns and is not a workbook: evidence (佐证材料), as it was received.
+
+    ``path`` is the file on disk that holds it (the file itself, the .zip or the .eml); ``member`` the
+    member of the .zip or the attachment's place in the .eml ("" for the file itself)."""
+    name: str                   # shown name: relative to the folder (a member: "<zip>/<member>")
+    base: str                   # the file's own name, as listed in a 佐证材料清单
+    path: str
+    member: str = ""
+    origin: str = "folder"      # folder | zip | eml
+    size: int = 0
+    digest: str = ""            # sha256 of the bytes
+    pages: int | None = None    # pages of a PDF, where they could be counted
+    unit: str | None = None     # whose it is (by its folder, its e-mail or its name in a list)
 
 
 @dataclass(frozen=True)
@@ -119,6 +154,8 @@ class Collection:
     tasks: dict[tuple[int, str], TaskAnswer] = field(default_factory=dict)       # (task, unit) -> answer
     contacts: dict[str, dict[str, str]] = field(default_factory=dict)            # unit -> name/phone/date
     progress: dict[tuple[int, str], ProgressAnswer] = field(default_factory=dict)  # (task, unit) -> answer
+    evidence: dict[tuple[str, str], EvidenceEntry] = field(default_factory=dict)   # (code, unit) -> list row
+    received: list[Received] = field(default_factory=list)                         # evidence files received
     submissions: list[Submission] = field(default_factory=list)
     report: Report = field(default_factory=Report)
 

@@ -23,6 +23,7 @@ from .fill import fill_workbook
 from .libreoffice import available as libreoffice_available
 from .returns import identify_file
 from .spec import TaskTable, load_task_table
+from .specimen import read_evidence_rows, write_evidence
 
 __all__ = ["DEMO_DATA", "DemoResult", "run_demo", "read_demo_rows", "simulate_returns", "typed_value"]
 
@@ -75,8 +76,9 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
     templates = _write_templates(table, out_dir / "1_填报表")
     echo(f"① 已生成 {len(templates)} 份填报表：{(out_dir / '1_填报表').resolve()}")
     returns_dir = simulate_returns(table, out_dir / "1_填报表", out_dir / "2_回收表", read_demo_rows(data),
-                                   task_table)
-    echo(f"② 已模拟各单位填报并发回（含不规范填写、重复报送、误用上年表格、一个单位逾期未报）：{returns_dir.resolve()}")
+                                   task_table, evidence=read_evidence_rows())
+    echo(f"② 已模拟各单位填报并发回（含不规范填写、重复报送、误用上年表格、一个单位逾期未报；佐证材料有缺有漏，"
+         f"一份在压缩包中、两份在邮件中）：{returns_dir.resolve()}")
 
     collection = collect(table, returns_dir)
     scorecard = out_dir / "3_评分表" / f"{scorecard_name(table.year, table.city)}.xlsx"
@@ -104,12 +106,14 @@ def _templates_by_unit(paths: list[Path]) -> dict[str, Path]:
 
 
 def simulate_returns(table: TaskTable, templates_dir: Path, folder: Path, files=None,
-                     task_table: Path | None = None, start: _dt.datetime | None = None) -> Path:
+                     task_table: Path | None = None, start: _dt.datetime | None = None,
+                     evidence: list[dict[str, str]] | None = None) -> Path:
     """Fill one workbook per demo file into ``folder`` (the demo's own folder, rebuilt each run).
 
     Each file is saved a minute after the previous one, from ``start`` (default: as many minutes ago
     as there are files, so every save is after the templates were generated and none is in the
-    future); an Office lock file is left behind, as Excel does.
+    future); an Office lock file is left behind, as Excel does.  ``evidence``: rows of evidence files
+    the units send with their workbooks (:func:`~jieshui_xl.specimen.write_evidence`).
     """
     files = read_demo_rows() if files is None else files
     if folder.exists():
@@ -125,6 +129,7 @@ def simulate_returns(table: TaskTable, templates_dir: Path, folder: Path, files=
                 forms[year] = _templates_by_unit(_write_templates(other, Path(tmp) / str(year)))
             fill_workbook(forms[year][unit], folder / name, entries, modified=start + _dt.timedelta(minutes=n))
     (folder / f"~${next(iter(files))[0]}").write_bytes(b"\x00" * 162)   # an Office lock file left behind
+    write_evidence(folder, evidence or [])
     return folder
 
 

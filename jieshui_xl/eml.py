@@ -20,7 +20,8 @@ from .findings import JieshuiError
 from .outputs import write_bytes
 from .paths import safe_filename as _safe_filename
 
-__all__ = ["WORKBOOK_EXTENSIONS", "MailTooComplex", "workbook_attachments", "extract_workbooks", "safe_filename"]
+__all__ = ["WORKBOOK_EXTENSIONS", "MailTooComplex", "attachments", "workbook_attachments", "extract_workbooks",
+           "safe_filename"]
 
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -141,6 +142,14 @@ def workbook_attachments(eml_path: str | Path | bytes, max_parts: int = MAX_PART
     extension of its file name (.xlsx .xlsm .xls .ods, in any case); a part without any file name is
     taken when its content type is a spreadsheet type.
     """
+    return attachments(eml_path, max_parts)
+
+
+def attachments(eml_path: str | Path | bytes, max_parts: int = MAX_PARTS,
+                suffixes: tuple[str, ...] = WORKBOOK_EXTENSIONS) -> list[tuple[str, bytes]]:
+    """The attachments whose file name ends in one of ``suffixes`` (lower case, with the dot), as
+    :func:`workbook_attachments` gives the workbooks: the same safe, unique names for the same
+    message and suffixes."""
     msg = _read_message(eml_path)
     out: list[tuple[str, bytes]] = []
     taken: set[str] = set()
@@ -156,7 +165,7 @@ def workbook_attachments(eml_path: str | Path | bytes, max_parts: int = MAX_PART
             if suffix is None:
                 continue
             name = safe_filename(None, suffix)
-        if Path(name).suffix.lower() not in WORKBOOK_EXTENSIONS:
+        if Path(name).suffix.lower() not in suffixes:
             continue
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes) or not data:

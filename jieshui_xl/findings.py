@@ -87,6 +87,20 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                 "请让{unit}填在规定的输入单元格中；如是附带的原始资料，可忽略本提示。"),
     "extra-content-more": (WARNING, "工作表“{sheet}”另有 {count} 个单元格有模板以外的内容（如 {cell}），未逐一列出，也未汇总。"
                                     "请打开原文件核对。"),
+    # -- evidence (佐证材料) that came with the returns ----------------------------------------------
+    "evidence-zip-refused": (WARNING, "压缩包“{file}”超出读取限制或已损坏（{detail}），其中的佐证材料未读取。"
+                                      "请让报送单位解压后直接发送各文件，或重新打包后发回。"),
+    "evidence-name-unsafe": (WARNING, "压缩包中的“{file}”文件名{detail}，可能指向文件夹以外的位置，出于安全未读取。"
+                                      "请让报送单位把该文件改名后重新打包发回。"),
+    "evidence-over-limit": (WARNING, "佐证材料“{file}”超出读取限制（{detail}），未读取。请让报送单位压缩或拆分后发回；"
+                                     "如确需放宽限制，可修改任务分工表“参数”工作表中的 reader_max_mail_mb。"),
+    "evidence-unreadable": (WARNING, "佐证材料“{file}”{detail}，未复制到申报材料中。请核对回收文件夹后重新运行。"),
+    "evidence-file-missing": (WARNING, "{unit}在佐证材料清单中为{label}列出的附件“{value}”未随填报表收到。"
+                                       "请让{unit}补发该文件（附在同一邮件中、放在同一文件夹或打包为 .zip），文件名须与清单一致。"),
+    "evidence-missing": (WARNING, "{unit}的佐证材料清单有 {value} 项必需材料未列出附件：{detail}。"
+                                  "请让{unit}在填报表“佐证材料清单”中填写并附上文件。"),
+    "evidence-unlisted": (WARNING, "收到的文件“{file}”未列入{owner}的佐证材料清单，未编入申报材料（已复制到“未列入清单”文件夹）。"
+                                   "请核对后让报送单位在清单中补列该文件，或把它移出回收文件夹。"),
     "eml-no-workbook": (WARNING, "邮件“{file}”中没有 Excel 附件，未处理。如填报表在正文链接或网盘中，请另行下载后放入回收文件夹。"),
     # -- values ---------------------------------------------------------------------------------
     "value-cleaned": (WARNING, "“{label}”填的是“{value}”，已按 {parsed} 读取（{detail}）。请核对。"),

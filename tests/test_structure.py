@@ -22,14 +22,14 @@ DESIGN = PACKAGE.parent / "docs" / "DESIGN.md"
 LAYERS = [
     # base: no pipeline knowledge
     {"", "lazy", "findings", "labels", "display", "textwidth", "console", "paths", "outputs", "xlsx", "workbook_names",
-     "identity", "libreoffice", "formula", "eml"},
+     "identity", "libreoffice", "formula", "eml", "pdfpages"},
     {"spec"},                                   # the task table
-    {"logic", "data", "history", "progressstore", "prevyear"},   # what the table implies; the collected round; the store
-    {"template", "fill"},                       # generate (fill: a department's typing, for demo and tests)
+    {"logic", "data", "history", "progressstore", "prevyear", "evidence"},   # what the table implies; the collected round; the store
+    {"template", "fill", "specimen"},                       # generate (fill: a department's typing, for demo and tests)
     {"returns"},                                # consolidate
     {"score", "scored"},                      # score
     {"scorecard", "report", "status", "overview", "historyview"},
-    {"round", "printing", "mail", "progress"},  # progress: the in-year progress rounds (工作调度)
+    {"round", "printing", "mail", "progress", "dossier"},  # progress: the in-year progress rounds (工作调度)
     {"bycity", "demo", "progressdemo"},
     {"cli", "clitext", "__main__"},
 ]

@@ -20,11 +20,13 @@ import dataclasses
 import datetime as _dt
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..console import Progress
-from ..data import Collection, Submission
+from ..data import Collection, Received, Submission
+from ..evidence import settle
 from ..findings import ERROR, Finding, JieshuiError, Report
 from ..identity import PROGRESS_KIND, Identity
 from ..labels import UNREADABLE_LABEL
@@ -38,7 +40,8 @@ from .layout import check_extra_content, check_protection
 from .limits import Limits
 from .load import WORKBOOK_SUFFIXES, FileTooLarge, NotRegular, Source, complete_with_libreoffice, open_book, read_file
 from .merge import DUPLICATE, REJECTED, SKIPPED, Outcome, merge
-from .parse import Entry, Parsed
+from .attach import evidence_suffixes
+from .parse import Entry, Parsed, parse_entry
 from .progress import read_progress
 from .read import read_returned
 
@@ -60,6 +63,9 @@ class _Run:
         self.seen: dict[str, Outcome] = {}       # digest -> first file with these bytes
         self.workbooks = 0                        # sources that are (or claim to be) workbooks
         self.idents: dict[int, Identity] = {}     # id(outcome) -> identity of its workbook
+        self.suffixes = evidence_suffixes(table.params) if expect == DATA_ROUND else ()
+        self.received: list[Received] = []        # evidence files (佐证材料), in folder order
+        self.evidence_report = Report()           # what reading them found
 
     def city_of(self, o: Outcome) -> str | None:
         ident = self.idents.get(id(o))
@@ -68,6 +74,9 @@ class _Run:
     # -- one entry of the folder (read and parsed by a worker: .isolate) --------------------------
     def entry(self, entry: Entry) -> None:
         self.workbooks += entry.workbook_like
+        self.received += entry.evidence
+        if entry.evidence_only or (entry.evidence and not entry.parsed):
+            return self.evidence_report.extend(entry.findings)
         if not entry.parsed:
             return self.rejected(entry, entry.findings)
         for parsed in entry.parsed:
@@ -241,7 +250,7 @@ def _read_folder(table: TaskTable, folder: Path, progress: Progress | None, expe
             if progress is not None:
                 progress(count[0], len(found), entry.name)
 
-        parsed = iter(parse_isolated(todo, run.limits, done))
+        parsed = iter(parse_isolated(todo, run.limits, done, work=partial(parse_entry, evidence=run.suffixes)))
         for entry in found:
             if entry.skipped:
                 run.skipped(entry)
@@ -272,7 +281,10 @@ def collect(table: TaskTable, folder: str | Path, progress: Progress | None = No
             ident = run.idents.get(id(o))
             if ident is not None and ident.city != table.city and o.submission.status != DUPLICATE:
                 _wrong_city(o, table, ident)
-    return merge(kept, Collection(year=table.year, city=table.city))
+    collection = merge(kept, Collection(year=table.year, city=table.city))
+    if cities is None:
+        settle(table, collection, run.received, run.evidence_report)
+    return collection
 
 
 @dataclass

@@ -103,6 +103,7 @@ def _take(collection: Collection, returned: Returned) -> None:
     collection.tasks.update(returned.tasks)
     collection.contacts[returned.unit] = returned.contact
     collection.progress.update(returned.progress)
+    collection.evidence.update(returned.evidence)
 
 
 def merge(outcomes: list[Outcome], collection: Collection) -> Collection:

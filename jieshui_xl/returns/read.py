@@ -3,13 +3,14 @@ answers, contact and data sources.  Every problem becomes a finding in the file'
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..data import CellValue, ProgressAnswer, TaskAnswer
+from ..data import CellValue, EvidenceEntry, ProgressAnswer, TaskAnswer
 from ..findings import WARNING, Report
 from ..identity import Identity
-from ..spec import Column, Item, Table, Task, TaskTable
+from ..spec import EVIDENCE_PARTS, Column, Evidence, Item, Table, Task, TaskTable
 from ..workbook_names import Place, parse_reference
 from .values import Parsed, Typed, parse_choice, parse_item, parse_text, show
 
@@ -33,12 +34,14 @@ class Returned:
     contact: dict[str, str] = field(default_factory=dict)
     cells: set[tuple[str, str]] = field(default_factory=set)   # (sheet, cell) of every input cell read
     progress: dict[tuple[int, str], ProgressAnswer] = field(default_factory=dict)   # a progress form's answers
+    evidence: dict[tuple[str, str], EvidenceEntry] = field(default_factory=dict)    # its 佐证材料清单
 
     @property
     def empty(self) -> bool:
         """Nothing accepted at all: no value, table cell, task answer or contact detail."""
         answers = any(a.status or a.evidence or a.note for a in self.tasks.values())
         answers = answers or any(not a.empty for a in self.progress.values())
+        answers = answers or any(not e.empty for e in self.evidence.values())
         contact = any(v for k, v in self.contact.items() if k != "file")
         return not (self.values or any(self.tables.values()) or answers or contact)
 
@@ -249,6 +252,28 @@ def read_contact(r: Reader) -> dict[str, str]:
     return contact
 
 
+def split_files(text: str) -> tuple[str, ...]:
+    """The attachment names of a 附件文件名 cell (separated by semicolons or new lines)."""
+    return tuple(n.strip() for n in re.split(r"[\n\r;；]+", text) if n.strip())
+
+
+def read_evidence(r: Reader, ev: Evidence) -> EvidenceEntry | None:
+    """One row of the unit's 佐证材料清单 (None where its workbook has no such row: an older form)."""
+    if ev.name("file") not in r.ident.cells:
+        return None
+    subject = r.table.subject(ev)
+    parts, file_cell = {}, ""
+    for part, label in EVIDENCE_PARTS:
+        name, full = ev.name(part), f"{subject.label}佐证材料“{ev.title}”的{label}"
+        place = r.place(name, full, severity=WARNING)
+        parts[part] = "" if place is None else \
+            str(r.value(place.sheet, place.cells[0], name, full, lambda t: parse_text(None, t)).value or "")
+        if part == "file" and place is not None:
+            file_cell = place.cells[0]
+    return EvidenceEntry(code=ev.code, unit=r.unit, title=parts["title"], docno=parts["docno"],
+                         files=split_files(parts["file"]), note=parts["note"], file=r.file, cell=file_cell)
+
+
 def read_returned(table: TaskTable, book, ident: Identity, report: Report) -> Returned:
     """Everything the unit's workbook holds for this round."""
     r = Reader(table, book, ident, report)
@@ -257,6 +282,9 @@ def read_returned(table: TaskTable, book, ident: Identity, report: Report) -> Re
         out.tables[tbl.code] = read_table(r, tbl)
     for task in table.tasks_of(ident.unit):
         out.tasks[(task.seq, ident.unit)] = read_task(r, task)
+    for ev in table.evidence_of(ident.unit):
+        if (entry := read_evidence(r, ev)) is not None:
+            out.evidence[(ev.code, ident.unit)] = entry
     out.contact = read_contact(r)
     r.report_moves()
     out.cells = r.cells

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Evidence", "Subject", "VOLUME_LIST", "SELF_ASSESSMENT_PARAM", "EVIDENCE_PARTS", "numeral",
+__all__ = ["EVIDENCE_SHEET", "Evidence", "Subject", "VOLUME_LIST", "SELF_ASSESSMENT_PARAM", "EVIDENCE_PARTS", "numeral",
            "document_number"]
 
 VOLUME_LIST = "申报卷册"
+EVIDENCE_SHEET = "佐证材料清单"                     # the sheet of a collection workbook that lists a unit's evidence
 SELF_ASSESSMENT_PARAM = "self_assessment_volume"     # 参数: the volume the scorecard is bound in
 # the cells of one row of a form's 佐证材料清单: defined name suffix, label
 EVIDENCE_PARTS = (("title", "材料标题"), ("docno", "文号/日期"), ("file", "附件文件名"), ("note", "备注"))

@@ -32,12 +32,20 @@ def sha256(path: Path) -> str:
 
 
 class Manifest:
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.entries: dict[str, dict] = _load(folder / MANIFEST)
+    """The files this program wrote in ``folder`` (keyed by their path below it, "/"-separated)."""
+
+    def __init__(self, folder: Path, name: str = MANIFEST):
+        self.folder, self.name = folder, name
+        self.entries: dict[str, dict] = _load(folder / name)
+
+    def key(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.folder).as_posix()
+        except ValueError:
+            return path.name
 
     def is_ours_unchanged(self, path: Path) -> bool:
-        entry = self.entries.get(path.name)
+        entry = self.entries.get(self.key(path))
         return entry is not None and path.is_file() and sha256(path) == entry.get("sha256")
 
     def stale(self, city: str, produced: set[str], round_key: str = "") -> list[Path]:
@@ -53,7 +61,7 @@ class Manifest:
         kept = {n: e for n, e in self.entries.items()
                 if (e.get("city"), e.get("round", "")) != (city, round_key) and (self.folder / n).is_file()}
         self.entries = {**kept, **written}
-        write_json(self.folder / MANIFEST, {"generator": "jieshui_xl", "files": self.entries})
+        write_json(self.folder / self.name, {"generator": "jieshui_xl", "files": self.entries})
 
 
 def _load(path: Path) -> dict[str, dict]:

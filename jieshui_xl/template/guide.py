@@ -4,6 +4,7 @@ parameters the self-check uses (locked, named cells)."""
 from __future__ import annotations
 
 from .datasheet import workbook_title
+from .evidence import EVIDENCE_SHEET, how_to_return
 from .layout import GUIDE_SHEET, Context
 from .plan import REPORT
 from .sheet import Sheet, setup_print
@@ -69,7 +70,10 @@ def _contents(ctx: Context) -> str:
     parts += [f"表格 1 张（最多 {t.rows} 行）" for t in tables]
     if plan.tasks:
         parts.append(f"基础管理任务 {len(plan.tasks)} 项（任务 {'、'.join(str(t.seq) for t in plan.tasks)}）")
-    return "；".join(parts + ["填报人信息"]) + "。均在“数据填报”工作表中。"
+    text = "；".join(parts + ["填报人信息"]) + "，均在“数据填报”工作表中"
+    if plan.evidence:
+        text += f"；佐证材料 {len(plan.evidence)} 项，在“{EVIDENCE_SHEET}”工作表中"
+    return text + "。"
 
 
 def _how_to(ctx: Context) -> list[str]:
@@ -86,6 +90,8 @@ def _how_to(ctx: Context) -> list[str]:
     if plan.has_selfcheck:
         lines.append("指标右侧的“自检”随填写自动计算结果和状态，供本单位核对；最终结果以" + office + "汇总计算为准。")
     lines.append("填写完成后请保存为 Excel 工作簿（.xlsx）格式，不要另存为 .xls、.et 或 PDF；文件名可以不改。")
+    if plan.evidence:
+        lines.append(f"“{EVIDENCE_SHEET}”工作表：" + how_to_return(ctx))
     lines.append(_return_line(ctx))
     return lines
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..spec import Indicator, Item, Table, Task, TaskTable
+from ..spec import Evidence, Indicator, Item, Table, Task, TaskTable
 
 REPORT, REFERENCE = "report", "reference"
 OTHER_NUMBER = "附"
@@ -40,6 +40,7 @@ class Plan:
     unit: str
     blocks: list[Block]
     tasks: list[Task]
+    evidence: list[Evidence] = field(default_factory=list)   # the 佐证材料清单 rows (evidence the unit provides)
 
     @property
     def items(self) -> list[Item]:
@@ -58,7 +59,7 @@ def plan_for(table: TaskTable, unit: str) -> Plan:
         if block is not None:
             blocks.append(block)
     _ask_leftovers(table, unit, blocks, asked)
-    return Plan(unit=unit, blocks=blocks, tasks=table.tasks_of(unit))
+    return Plan(unit=unit, blocks=blocks, tasks=table.tasks_of(unit), evidence=table.evidence_of(unit))
 
 
 def _block(table: TaskTable, unit: str, ind: Indicator, asked: dict[str, str]) -> Block | None:

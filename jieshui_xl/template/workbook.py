@@ -10,6 +10,7 @@ from ..prevyear import prefill_values
 from ..spec import TaskTable
 from ..xlsx import Workbook
 from .datasheet import workbook_title, write_data_sheet
+from .evidence import write_evidence_sheet
 from .guide import write_guide
 from .layout import Context
 from .plan import plan_for
@@ -28,6 +29,8 @@ def write_workbook(table: TaskTable, unit: str, path: Path, lg: Logic, selfcheck
                   lists=ListSources(wb), logic=lg, selfcheck=selfcheck, prev=prev,
                   prefill=prefill_values(table, prev.record) if prev is not None else {})
     sheets = [write_guide(ctx, wb), write_data_sheet(ctx, wb)]
+    if ctx.plan.evidence:
+        sheets.append(write_evidence_sheet(ctx, wb))
     literals = {sh.title: sh.literals for sh in sheets}
     if ctx.lists.literals:
         literals[LISTS_SHEET] = ctx.lists.literals
