@@ -9,7 +9,7 @@ Public API (everything else is private and may change); every CLI command is one
   :func:`run_round` does read-last-year → compute → write → record for one city (``consolidate``).
 - :func:`consolidate_by_city` (``consolidate --by-city``), :func:`status_json` (``status``),
   :func:`run_mail` (``mail``), :func:`print_pdf` (``print``), :func:`history_json` /
-  :func:`export_history` (``history``), :func:`run_demo` (``demo``).
+  :func:`export_history` (``history``), :func:`run_demo` (``demo``), :func:`build_package` (``package``).
 - Progress rounds (``--progress YYYY-MM``): :func:`load_progress_table`, :func:`write_progress_forms`,
   :func:`collect_progress`, :func:`run_progress` (:class:`ProgressOutput`, :class:`ProgressRound`),
   :func:`progress_summary_lines`, :func:`progress_mail` (a ``run_mail`` kind), :func:`run_progress_demo`.
@@ -48,6 +48,7 @@ _PUBLIC = {
     "print_pdf": "printing", "pdf_target": "printing", "pdf_available": "printing",
     "NO_PDF_WITHOUT_LIBREOFFICE": "printing",
     "run_demo": "demo",
+    "build_package": "dossier", "PackageOutput": "dossier", "package_lines": "dossier",
     # progress rounds (工作调度)
     "Period": "spec.progress", "load_progress_table": "progress", "write_progress_forms": "progress",
     "collect_progress": "progress", "run_progress": "progress", "ProgressOutput": "progress",

@@ -75,6 +75,7 @@ def main():
       jieshui-xl mail 填报表 --outbox 发件箱    生成（或发送）邮件
       jieshui-xl consolidate 回收表 --out 评分表.xlsx --json 评分表.json
       jieshui-xl consolidate 回收表 --by-city --out 评分表   按区县分别汇总
+      jieshui-xl package 回收表 --out 申报材料    整理佐证材料，生成申报材料
       jieshui-xl demo --out 演示输出           用示例数据演示全过程
     """
 
@@ -248,6 +249,26 @@ def status(folder, task_table, year, json_file):
         click.echo(line)
     if json_file:
         write_json(json_file, data)
+
+
+@main.command()
+@click.argument("folder", type=click.Path())
+@click.option("--task-table", type=click.Path(dir_okay=False), help=TASK_TABLE_HELP)
+@click.option("--year", type=int, help=YEAR_HELP)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="申报材料", show_default=True,
+              help="申报材料输出文件夹（不能在回收文件夹之内）")
+@click.option("--history", type=click.Path(dir_okay=False), help=HISTORY_HELP + "；只读，用于评分表的上年值")
+def package(folder, task_table, year, out_dir, history):
+    """把 FOLDER 中回收的填报表及随附的佐证材料整理成申报材料：按卷册、指标或任务分文件夹，
+    复制（不移动、不改动）并编号命名各佐证文件，生成申报材料目录（总目录、各卷目录、完整性、
+    未列入清单）和评分表（申报书卷）。可重复运行。"""
+    from . import build_package, compute_round, load_prev, package_lines
+
+    _refuse({"--out": out_dir}, [task_table], returns=folder)
+    table, collection = _collect(folder, task_table, year)
+    out = build_package(compute_round(table, collection, load_prev(_store(history), table)), folder, out_dir)
+    for line in package_lines(out):
+        click.echo(line)
 
 
 @main.command()

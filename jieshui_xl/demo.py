@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from .bycity import scorecard_name
+from .dossier import PackageOutput, build_package, package_lines
 from .fill import fill_workbook
 from .libreoffice import available as libreoffice_available
 from .returns import identify_file
@@ -41,6 +42,7 @@ class DemoResult:
     pdf: Path | None
     result: object
     collection: object
+    package: PackageOutput | None = None
 
 
 def read_demo_rows(path: Path = DEMO_DATA) -> "OrderedDict[tuple[str, str, int | None], list]":
@@ -91,7 +93,11 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
         echo("   " + line)
     for line in output_lines(out, pdf):
         echo(line)
-    return DemoResult(templates, returns_dir, scorecard, json_path, pdf, result, collection)
+    package = build_package(out.round, returns_dir, out_dir / "4_申报材料")
+    echo("④ 申报材料已整理（佐证材料复制并编号，原文件未改动）：")
+    for line in package_lines(package):
+        echo("   " + line)
+    return DemoResult(templates, returns_dir, scorecard, json_path, pdf, result, collection, package)
 
 
 def _write_templates(table: TaskTable, folder: Path) -> list[Path]:
