@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ..scorecard.styles import Styles, report_workbook, row_height
-from ..spec import TaskTable
+from ..spec import TaskTable, subject_number
 from ..xlsx import print_setup
 from .plan import PackagePlan, Placed
 
@@ -17,8 +17,8 @@ __all__ = ["write_index", "CONTENTS_SHEET", "COMPLETENESS_SHEET", "UNLISTED_SHEE
 
 CONTENTS_SHEET, COMPLETENESS_SHEET, UNLISTED_SHEET = "总目录", "完整性", "未列入清单"
 CONTENTS_COLUMNS = (("卷册", 16), ("编号", 9), ("指标或任务", 30), ("材料份数", 8), ("页数", 7), ("文件夹", 40))
-VOLUME_COLUMNS = (("编号", 10), ("指标或任务", 22), ("材料名称", 22), ("材料标题", 30), ("文号/日期", 20),
-                  ("提供单位", 14), ("来源文件", 30), ("页数", 6), ("申报材料中的文件", 44))
+VOLUME_COLUMNS = (("编号", 9), ("指标或任务", 18), ("材料名称", 18), ("材料标题", 24), ("文号/日期", 16),
+                  ("提供单位", 12), ("来源文件", 24), ("页数", 5), ("申报材料中的文件名", 30))
 COMPLETENESS_COLUMNS = (("卷册", 14), ("编号", 9), ("指标或任务", 24), ("所需材料", 26), ("必需", 6),
                         ("提供单位", 16), ("状态", 10), ("说明", 30))
 UNLISTED_COLUMNS = (("收到的文件", 40), ("单位", 16), ("大小（字节）", 12), ("申报材料中的位置", 44))
@@ -61,8 +61,8 @@ def _contents(table: TaskTable, plan: PackagePlan, scorecard: str) -> list[list]
             docs = [p for p in plan.placed if p.volume == volume and table.subject(p.document.evidence) == subject]
             pages = [p.received.pages for p in docs]
             folder = "/".join(docs[0].folder) if docs else "（无）"
-            prefix = docs[0].number.rsplit("-", 1)[0] if docs else subject.label
-            rows.append([volume, prefix, f"{subject.label} {subject.name}", len(docs),
+            rows.append([volume, subject_number(table.volume_rank(volume), subject.seq),
+                         f"{subject.label} {subject.name}", len(docs),
                          sum(n for n in pages if n) if docs and all(pages) else None, folder])
     return rows
 
@@ -71,7 +71,7 @@ def _document_row(p: Placed) -> list:
     doc, subject_name = p.document, p.folder[-1].split(" ", 1)[-1]
     r = p.received
     return [p.number, subject_name, doc.evidence.title, doc.entry.title, doc.entry.docno, doc.unit, r.name, r.pages,
-            p.path]
+            p.file_name]
 
 
 def _completeness(table: TaskTable, plan: PackagePlan) -> list[list]:

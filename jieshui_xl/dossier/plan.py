@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from ..data import Received
 from ..evidence import Document, EvidenceState, Owed
 from ..paths import safe_filename, safe_name
-from ..spec import SELF_ASSESSMENT_PARAM, TaskTable, document_number, numeral
+from ..spec import SELF_ASSESSMENT_PARAM, TaskTable, document_number, numeral, subject_number
 
 __all__ = ["Placed", "PackagePlan", "plan_package", "UNLISTED_FOLDER", "INDEX_NAME"]
 
@@ -65,8 +65,7 @@ def plan_package(table: TaskTable, state: EvidenceState) -> PackagePlan:
         rank = table.volume_rank(ev.volume)
         key = (ev.volume, subject.seq, subject.kind)
         counts[key] = counts.get(key, 0) + 1
-        number = document_number(rank, subject.seq, counts[key])
-        prefix = number.rsplit("-", 1)[0]
+        number, prefix = document_number(rank, subject.seq, counts[key]), subject_number(rank, subject.seq)
         suffix = PurePosixPath(safe_filename(doc.received.base if doc.received else "")).suffix
         folder = (safe_name(volume_folder(table, ev.volume)), safe_name(f"{prefix} {subject.name}"))
         plan.placed.append(Placed(number, ev.volume, folder, safe_name(f"{number} {subject.name}-{ev.title}") + suffix,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["EVIDENCE_SHEET", "Evidence", "Subject", "VOLUME_LIST", "SELF_ASSESSMENT_PARAM", "EVIDENCE_PARTS", "numeral",
-           "document_number"]
+           "document_number", "subject_number"]
 
 VOLUME_LIST = "申报卷册"
 EVIDENCE_SHEET = "佐证材料清单"                     # the sheet of a collection workbook that lists a unit's evidence
@@ -65,7 +65,11 @@ def numeral(rank: int) -> str:
     return str(rank)
 
 
+def subject_number(volume_rank: int, subject_seq: int) -> str:
+    """三-03: the volume and the subject (the volume part left out for a volume without a number)."""
+    return "-".join(([numeral(volume_rank)] if volume_rank > 0 else []) + [f"{subject_seq:02d}"])
+
+
 def document_number(volume_rank: int, subject_seq: int, n: int) -> str:
-    """三-03-01: volume, subject, document (the volume part left out for a volume without a number)."""
-    parts = [numeral(volume_rank)] if volume_rank > 0 else []
-    return "-".join(parts + [f"{subject_seq:02d}", f"{n:02d}"])
+    """三-03-01: volume, subject, document."""
+    return f"{subject_number(volume_rank, subject_seq)}-{n:02d}"
