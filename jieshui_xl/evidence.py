@@ -80,8 +80,8 @@ def match(table: TaskTable, collection: Collection) -> EvidenceState:
     for ev in table.evidence:
         for unit in ev.providers:
             entry = collection.evidence.get((ev.code, unit))
-            docs = [_document(ev, unit, entry, listed, collection.received, used) for listed in
-                    (entry.files if entry else ())]
+            docs = [_document(ev, unit, entry, listed, collection.received, used) for listed in entry.files] \
+                if entry is not None else []
             state.documents += docs
             if ev.required and not any(d.received for d in docs):
                 state.owed.append(Owed(ev, unit, _reason(collection, unit, entry)))

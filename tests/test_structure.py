@@ -24,13 +24,14 @@ LAYERS = [
     {"", "lazy", "findings", "labels", "display", "textwidth", "console", "paths", "outputs", "xlsx", "workbook_names",
      "identity", "libreoffice", "formula", "eml", "pdfpages"},
     {"spec"},                                   # the task table
-    {"logic", "data", "history", "progressstore", "prevyear", "evidence"},   # what the table implies; the collected round; the store
-    {"template", "fill", "specimen"},                       # generate (fill: a department's typing, for demo and tests)
+    # what the table implies; the collected round; the store; whose each evidence file is
+    {"logic", "data", "history", "progressstore", "prevyear", "evidence"},
+    {"template", "fill", "specimen"},           # generate (fill, specimen: a department's typing and files)
     {"returns"},                                # consolidate
     {"score", "scored"},                      # score
     {"scorecard", "report", "status", "overview", "historyview"},
-    {"round", "printing", "mail", "progress", "dossier"},  # progress: the in-year progress rounds (工作调度)
-    {"bycity", "demo", "progressdemo"},
+    {"round", "printing", "mail", "progress"},  # progress: the in-year progress rounds (工作调度)
+    {"bycity", "demo", "progressdemo", "dossier"},   # dossier: the application (申报材料)
     {"cli", "clitext", "__main__"},
 ]
 MAX_MODULE_LINES = 400

@@ -86,7 +86,7 @@ def _fetch(rnd: Round, plan: PackagePlan, report: Report) -> dict[str, bytes]:
         if entry.payload is not None and job.received is not None:
             payloads[job.received.digest] = entry.payload
         else:
-            report.extend(entry.findings or Report().add("evidence-unreadable", file=job.name, detail="无法再次读取"))
+            report.extend(entry.findings or [Report().add("evidence-unreadable", file=job.name, detail="无法再次读取")])
     return payloads
 
 

@@ -31,6 +31,7 @@ from ..findings import ERROR, Finding, JieshuiError, Report
 from ..identity import PROGRESS_KIND, Identity
 from ..labels import UNREADABLE_LABEL
 from ..spec import TaskTable
+from .attach import evidence_suffixes
 from .book import Book
 from .discover import SKIPPED as SKIPPED_CODE
 from .discover import Found, discover
@@ -40,7 +41,6 @@ from .layout import check_extra_content, check_protection
 from .limits import Limits
 from .load import WORKBOOK_SUFFIXES, FileTooLarge, NotRegular, Source, complete_with_libreoffice, open_book, read_file
 from .merge import DUPLICATE, REJECTED, SKIPPED, Outcome, merge
-from .attach import evidence_suffixes
 from .parse import Entry, Parsed, parse_entry
 from .progress import read_progress
 from .read import read_returned

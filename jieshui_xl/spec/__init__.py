@@ -17,7 +17,17 @@ from pathlib import Path
 
 from ..findings import TaskTableError
 from .checks import CHECKS
-from .evidence import EVIDENCE_PARTS, EVIDENCE_SHEET, SELF_ASSESSMENT_PARAM, VOLUME_LIST, Evidence, Subject, document_number, numeral, subject_number
+from .evidence import (
+    EVIDENCE_PARTS,
+    EVIDENCE_SHEET,
+    SELF_ASSESSMENT_PARAM,
+    VOLUME_LIST,
+    Evidence,
+    Subject,
+    document_number,
+    numeral,
+    subject_number,
+)
 from .model import (
     DEFAULT_TITLE,
     ITEM_TYPES,
@@ -43,7 +53,8 @@ from .sheets import SHEETS
 
 __all__ = [
     "Calc", "Check", "Choice", "Column", "Indicator", "Item", "Table", "Task", "TaskTable", "Unit",
-    "Evidence", "Subject", "EVIDENCE_PARTS", "EVIDENCE_SHEET", "SELF_ASSESSMENT_PARAM", "VOLUME_LIST", "document_number", "numeral", "subject_number",
+    "Evidence", "Subject", "EVIDENCE_PARTS", "EVIDENCE_SHEET", "SELF_ASSESSMENT_PARAM", "VOLUME_LIST",
+    "document_number", "numeral", "subject_number",
     "default_task_table_path", "load_task_table", "ITEM_TYPES",
     "excel_accepts_name", "iter_defined_names", "ROW_NAME", "TASK_STATUS_LIST", "VETO_KIND", "YESNO_LIST", "DEFAULT_TITLE",
 ]
