@@ -245,7 +245,8 @@ def status(folder, task_table, year, json_file):
     _refuse({"--json": json_file}, [task_table], returns=folder)
     table, collection = _collect(folder, task_table, year, empty_ok=True)   # nothing back yet: all 未报送
     data = status_json(table, collection)
-    for line in status_lines([collection.unit_state(u) for u in table.reporting_units()]):
+    owed = {u["unit"]: u["evidence_owed"] for u in data["units"]}
+    for line in status_lines([collection.unit_state(u) for u in table.reporting_units()], owed):
         click.echo(line)
     if json_file:
         write_json(json_file, data)

@@ -19,7 +19,7 @@ from .data import Collection, EvidenceEntry, Received
 from .findings import Report
 from .spec import EVIDENCE_SHEET, Evidence, TaskTable
 
-__all__ = ["Document", "Owed", "EvidenceState", "match", "settle", "owner_of", "same_file"]
+__all__ = ["Document", "Owed", "EvidenceState", "match", "settle", "owner_of", "same_file", "owed_text", "owed_by_unit"]
 
 NOT_RETURNED, NOT_LISTED, NOT_RECEIVED = "未报送填报表", "清单未列出附件", "所列附件未收到"
 
@@ -58,6 +58,20 @@ class EvidenceState:
 
     def owed_by(self, unit: str) -> list[Owed]:
         return [o for o in self.owed if o.unit == unit]
+
+
+def owed_text(table: TaskTable, owed: Owed) -> str:
+    """How people read one owed item: 指标10（居民家庭一户一表率）：一户一表改造台账（清单未列出附件）."""
+    subject = table.subject(owed.evidence)
+    return f"{subject.label}（{subject.name}）：{owed.evidence.title}（{owed.reason}）"
+
+
+def owed_by_unit(table: TaskTable, collection: Collection) -> dict[str, list[Owed]]:
+    """Each unit's owed evidence (units owing nothing left out), in the table's order."""
+    out: dict[str, list[Owed]] = {}
+    for owed in match(table, collection).owed:
+        out.setdefault(owed.unit, []).append(owed)
+    return out
 
 
 def _key(name: str) -> str:

@@ -7,6 +7,7 @@ render a :class:`~jieshui_xl.data.UnitState` — the same entry in the status JS
 from __future__ import annotations
 
 from .data import Collection, Submission, UnitState
+from .evidence import owed_by_unit, owed_text
 from .spec import TaskTable
 
 __all__ = ["status_json", "status_lines", "submission_entry", "unit_entry"]
@@ -30,11 +31,16 @@ def status_json(table: TaskTable, collection: Collection) -> dict:
     """{"year", "units": [{"unit", "status", "file", "errors", ...}]}, one entry per reporting unit;
     ``other_files`` lists the files that belong to no reporting unit (not ours, unreadable, skipped)."""
     units = table.reporting_units()
+    owed = owed_by_unit(table, collection)
     return {"year": table.year, "city": table.city,
-            "units": [unit_entry(collection.unit_state(unit)) for unit in units],
+            "units": [dict(unit_entry(collection.unit_state(unit)),
+                           evidence_owed=[owed_text(table, o) for o in owed.get(unit, [])]) for unit in units],
             "other_files": [submission_entry(s) for s in collection.submissions if s.unit not in units]}
 
 
-def status_lines(states: list[UnitState]) -> list[str]:
-    """One console line per unit: “区水利局：被退回（文件.xlsx，错误 1 条）”."""
-    return [f"{s.unit}：{s.label}" + (f"（{s.file}，错误 {s.errors} 条）" if s.file else "") for s in states]
+def status_lines(states: list[UnitState], evidence_owed: dict[str, list] | None = None) -> list[str]:
+    """One console line per unit: “区水利局：被退回（文件.xlsx，错误 1 条）”, and “缺佐证材料 N 项” for a
+    unit that owes evidence (``evidence_owed``: unit -> what it owes, e.g. the status JSON's lists)."""
+    owed = evidence_owed or {}
+    return [f"{s.unit}：{s.label}" + (f"（{s.file}，错误 {s.errors} 条）" if s.file else "")
+            + (f"；缺佐证材料 {len(owed[s.unit])} 项" if owed.get(s.unit) else "") for s in states]

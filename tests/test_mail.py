@@ -16,6 +16,7 @@ from jieshui_xl.cli import main
 from jieshui_xl.findings import JieshuiError
 from jieshui_xl.mail import PASSWORD_ENV, build_message, eml_filename, run_mail
 from jieshui_xl.spec import default_task_table_path, load_task_table
+from jieshui_xl.specimen import pdf_bytes
 from jieshui_xl.template import write_templates
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -325,10 +326,14 @@ def test_remind_only_missing_and_rejected(round_, tmp_path, smtp_server):
     by_unit = {_unit_of(table, p): p for p in paths}
     returns = tmp_path / "回收表"
     good, bad = "区住房城乡建委", "区水利局"
+    evidence = [ev for ev in table.evidence_of(good) if ev.required]      # sent with the workbook: nothing owed
     fill_workbook(by_unit[good], returns / "zjw.xlsx",
                   [(i.code, None, SAMPLE_VALUES[i.code]) for i in table.items_of(good)
                    if SAMPLE_VALUES.get(i.code) is not None] + [("contact_name", None, "李四"),
-                                                                 ("contact_phone", None, "13800000000")])
+                                                                 ("contact_phone", None, "13800000000")]
+                  + [(ev.name("file"), None, f"{ev.code}.pdf") for ev in evidence])
+    for ev in evidence:
+        (returns / f"{ev.code}.pdf").write_bytes(pdf_bytes(ev.code))
     numeric = next(i for i in table.items_of(bad) if i.numeric)
     fill_workbook(by_unit[bad], returns / "slj.xlsx", [(numeric.code, None, "约12万")])
     server = smtp_server()
@@ -348,6 +353,29 @@ def test_remind_only_missing_and_rejected(round_, tmp_path, smtp_server):
     assert "催报" in czj["Subject"] and "尚未收到" in czj.get_body(("plain",)).get_content()
     assert all(p.name.endswith(("_催报.eml", "_退回修改.eml")) for p in (tmp_path / "out").iterdir())
     assert f"已报送，不再催报：{good}" in "\n".join(lines)
+
+
+def test_a_unit_owing_evidence_is_asked_for_it(round_, tmp_path):
+    from conftest import SAMPLE_VALUES
+
+    from jieshui_xl.fill import fill_workbook
+
+    table, templates, paths = round_
+    unit = "区财政局"
+    returns = tmp_path / "回收表"
+    path = next(p for p in paths if _unit_of(table, p) == unit)
+    fill_workbook(path, returns / "czj.xlsx", [(i.code, None, SAMPLE_VALUES[i.code]) for i in table.items_of(unit)
+                                               if SAMPLE_VALUES.get(i.code) is not None]
+                  + [("contact_name", None, "王五"), ("contact_phone", None, "13800000001"),
+                     ("ev_I18_1_file", None, "预算文件.pdf")])
+    result = run_mail(table, templates, tmp_path / "out", returned_dir=returns, echo=lambda _: None)
+    eml = result.written[unit]
+    assert eml.name.endswith("_补交佐证材料.eml")
+    msg = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+    body = msg.get_body(("plain",)).get_content()
+    assert "补交佐证材料" in msg["Subject"] and "已收到，但以下佐证材料尚未收到" in body
+    assert "指标18（节水资金投入占比）：节水资金预算及拨付文件（所列附件未收到）" in body
+    assert "任务6（完善节水财政保障制度）：节水财政投入制度文件（清单未列出附件）" in body
 
 
 def test_a_message_saved_into_the_returns_folder_is_read_back(round_, tmp_path):

@@ -153,3 +153,19 @@ def test_cli_package_and_its_refusals(demo, tmp_path):
     assert inside.exit_code == 2 and "回收文件夹" in inside.output and not (returns / "申报材料").exists()
     around = runner.invoke(main, ["package", str(returns), "--out", str(returns.parent)])
     assert around.exit_code == 2 and "包含回收文件夹" in around.output
+
+
+def test_owed_evidence_in_status_and_the_scorecard(demo, tmp_path):
+    root, returns, _rnd, _ = demo
+    result = CliRunner().invoke(main, ["status", str(returns), "--json", str(tmp_path / "s.json")])
+    assert result.exit_code == 0, result.output
+    import json
+
+    units = {u["unit"]: u for u in json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["units"]}
+    assert "指标3（城市公共供水管网漏损率）：供水统计年报（所列附件未收到）" in units["区城市管理局"]["evidence_owed"]
+    assert "区城市管理局：已报送（" in result.output and "缺佐证材料" in result.output
+    scorecard = next((root / "演示" / "3_评分表").glob("*.xlsx"))
+    ws = openpyxl.load_workbook(scorecard)["报送情况"]
+    notes = {r[1]: r[9] for r in ws.iter_rows(values_only=True) if r and r[1] and r[9]}
+    assert "供水统计年报（所列附件未收到）" in notes["区城市管理局"]
+    assert notes["区机关事务管理中心"].startswith("未收到填报表及佐证材料")

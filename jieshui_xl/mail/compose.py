@@ -28,6 +28,7 @@ EML_POLICY = policy.default.clone(linesep="\r\n")
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
 
 MISSING, REJECTED = UNIT_MISSING, UNIT_REJECTED   # why a unit gets a reminder
+EVIDENCE = "evidence"                              # its workbook was used, but evidence (佐证材料) is owed
 OVERDUE = "overdue"             # a progress round: returned, but tasks are overdue or lagging
 
 
@@ -38,6 +39,7 @@ class Reminder:
     findings: list[Finding] = field(default_factory=list)   # the unit's error findings
     reasons: list[str] = field(default_factory=list)        # why its files were not used
     tasks: list[str] = field(default_factory=list)          # progress rounds: the tasks to act on, one a line
+    evidence: list[str] = field(default_factory=list)       # the evidence (佐证材料) still owed, one a line
 
 
 
@@ -97,7 +99,7 @@ def _unit(table, unit):
 def eml_filename(table, unit: str, reminder: Reminder | None = None) -> str:
     from ..paths import safe_filename
 
-    tag = "" if reminder is None else ("_催报" if reminder.status == MISSING else "_退回修改")
+    tag = "" if reminder is None else {MISSING: "_催报", EVIDENCE: "_补交佐证材料"}.get(reminder.status, "_退回修改")
     return safe_filename(f"{table.year}年度_{unit}{tag}.eml")
 
 
@@ -117,6 +119,8 @@ def _subject(table, unit: str, reminder: Reminder | None) -> str:
     deadline = _deadline(table)
     if reminder is not None and reminder.status == REJECTED:
         tag = "【请修改后重新报送】"
+    elif reminder is not None and reminder.status == EVIDENCE:
+        tag = "【请补交佐证材料】"
     elif reminder is not None:
         tag = f"【催报：请于{deadline}前报送】" if deadline and not _past(table) else "【催报：请尽快报送】"
     else:
@@ -141,10 +145,23 @@ def _body(table, unit: str, filename: str, reminder: Reminder | None) -> str:
 
 
 def _opening(table, unit: str, filename: str, reminder: Reminder | None) -> list[str]:
+    lines = _opening_lines(table, unit, filename, reminder)
+    if reminder is not None and reminder.evidence:
+        lines += [("    以下佐证材料尚未收到，请在填报表“佐证材料清单”中填写标题、文号和附件文件名，并把文件"
+                   "附在邮件中（或打包为 .zip）一并发送：" if reminder.status != EVIDENCE else
+                   f"    你单位报送的《{_form_name(table)}》已收到，但以下佐证材料尚未收到。请在填报表“佐证材料清单”中"
+                   "填写标题、文号和附件文件名，并把填报表与文件一并重新发送（文件名须与清单一致）：")]
+        lines += [f"    {n}. {text}" for n, text in enumerate(reminder.evidence, 1)]
+    return lines
+
+
+def _opening_lines(table, unit: str, filename: str, reminder: Reminder | None) -> list[str]:
     deadline = _deadline(table)
     by = f"请于{deadline}前" if deadline else "请尽快"
     if reminder is None:
         return [f"    现将《{_form_name(table)}》（附件“{filename}”）发给你单位，{by}填写完毕并报送。"]
+    if reminder.status == EVIDENCE:
+        return []
     if reminder.status == MISSING:
         late = "已过报送截止日期，" if _past(table) else ""
         return [f"    截至{_date_text(_dt.date.today())}，尚未收到你单位的《{_form_name(table)}》，{late}"
@@ -176,6 +193,10 @@ def _what_to_fill(table, unit: str) -> list[str]:
         choices = " / ".join(c.value for c in table.task_status_choices()) or "进展状态"
         parts.append([f"基础管理任务 {len(tasks)} 项的进展情况（{choices}）及佐证材料说明："] +
                      [f"   任务{t.seq}：{t.title}" for t in tasks])
+    evidence = table.evidence_of(unit)
+    if evidence:
+        parts.append([f"佐证材料 {len(evidence)} 项（“佐证材料清单”工作表）：填写标题、文号/日期和附件文件名，"
+                      "文件随填报表一并发回。"])
     parts.append(["填表联系人、联系电话和填表日期。"])
     what = []
     for n, (head, *rest) in enumerate(parts, 1):

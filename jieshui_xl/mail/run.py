@@ -11,9 +11,21 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable
 
+from ..evidence import owed_by_unit, owed_text
 from ..findings import ERROR, JieshuiError
 from ..labels import REJECTED as FILE_REJECTED
-from .compose import MISSING, REJECTED, Reminder, _addresses, _param, build_message, eml_filename, valid_address, write_eml
+from .compose import (
+    EVIDENCE,
+    MISSING,
+    REJECTED,
+    Reminder,
+    _addresses,
+    _param,
+    build_message,
+    eml_filename,
+    valid_address,
+    write_eml,
+)
 from .smtp import PASSWORD_ENV, group_by_reason, send_messages, tls_context
 
 __all__ = ["DATA_MAIL", "MailKind", "MailResult", "find_workbooks", "reminders_for", "run_mail"]
@@ -67,16 +79,21 @@ def find_workbooks(table, templates_dir: Path, ignored: list[str] | None = None,
 
 
 def reminders_for(table, collection) -> dict[str, Reminder]:
-    """Units whose status is missing or rejected, with what is wrong for the rejected ones."""
+    """Units whose status is missing or rejected, with what is wrong for the rejected ones, and units
+    that owe evidence (佐证材料); each reminder lists the evidence its unit owes."""
     out: dict[str, Reminder] = {}
+    owed = owed_by_unit(table, collection)
     for unit in table.reporting_units():
         state = collection.unit_state(unit)
+        evidence = [owed_text(table, o) for o in owed.get(unit, [])]
         if state.status == MISSING:
-            out[unit] = Reminder(MISSING)
+            out[unit] = Reminder(MISSING, evidence=evidence)
         elif state.status == REJECTED:
             errors = [f for f in collection.report if f.unit == unit and f.severity == ERROR]
             reasons = [s.reason for s in state.files if s.status == FILE_REJECTED and s.reason]
-            out[unit] = Reminder(REJECTED, errors, list(dict.fromkeys(reasons)))
+            out[unit] = Reminder(REJECTED, errors, list(dict.fromkeys(reasons)), evidence=evidence)
+        elif evidence:
+            out[unit] = Reminder(EVIDENCE, evidence=evidence)
     return out
 
 

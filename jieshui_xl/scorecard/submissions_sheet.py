@@ -5,6 +5,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..data import UnitState
+from ..evidence import Owed, owed_by_unit, owed_text
 from ..labels import ACCEPTED, SUBMISSION_LABELS, UNIT_MISSING
 from ..xlsx import Pager, print_setup
 from .context import Context, begin_sheet, section
@@ -36,10 +37,11 @@ def _unit_rows(ctx: Context, ws, pager: Pager, row: int) -> int:
     """One row per reporting unit from ``row`` (its status coloured); returns the row after them."""
     st, coll = ctx.st, ctx.collection
     first = row
+    owed = owed_by_unit(ctx.round.table, coll)
     for n, state in enumerate(ctx.round.units, start=1):
         unit, sub = state.unit, state.main
         contact = coll.contacts.get(unit) or {}
-        note = _unit_note(ctx, state)
+        note = _unit_note(ctx, state, owed.get(unit, []))
         height = row_height([(unit, 18), (sub.file if sub else "", 30), (ctx.contact(unit), 18), (note, 34)])
         row = pager.place(row, height)
         ws.set_row(row, height)
@@ -90,12 +92,14 @@ def _datetime(ws, row, col, value, st) -> None:
                           st.datetime)
 
 
-def _unit_note(ctx: Context, state: UnitState) -> str:
-    """Why a unit is not 已报送: the reasons its files were not used, or that nothing came."""
+def _unit_note(ctx: Context, state: UnitState, owed: list[Owed]) -> str:
+    """Why a unit is not 已报送: the reasons its files were not used, or that nothing came; and the
+    evidence (佐证材料) it still owes."""
+    evidence = f"缺佐证材料 {len(owed)} 项：" + "；".join(owed_text(ctx.round.table, o) for o in owed) if owed else ""
     if state.status == UNIT_MISSING:
-        return "未收到填报表，请催报。"
+        return f"未收到填报表{f'及佐证材料（{len(owed)} 项）' if owed else ''}，请催报。"
     reasons = [s.reason for s in state.files if s.status != ACCEPTED and s.reason]
     sub = state.main
     if sub is not None and sub.status == ACCEPTED and sub.errors:
         reasons.insert(0, f"采用的填报表有 {sub.errors} 个错误（见“问题清单”）")
-    return "；".join(dict.fromkeys(reasons))
+    return "；".join([*dict.fromkeys(reasons), *([evidence] if evidence else [])])
