@@ -150,7 +150,8 @@ def owner_of(r: Received, collection: Collection) -> str | None:
 
 def settle(table: TaskTable, collection: Collection, received: list[Received], found: Report) -> None:
     """Give each received file its unit, then report what reading them found, listed attachments not
-    received, required evidence a returning unit did not list, and files no list names."""
+    received and files no list names.  (Required evidence a unit did not list at all is not a finding:
+    it is owed — :func:`match` — and shown as such in status, 报送情况, reminders and the package.)"""
     collection.received = [replace(r, unit=owner_of(r, collection)) for r in received]
     collection.report.extend(found)
     state = match(table, collection)
@@ -159,14 +160,5 @@ def settle(table: TaskTable, collection: Collection, received: list[Received], f
         collection.report.add("evidence-file-missing", unit=doc.unit, file=doc.entry.file, cell=doc.entry.cell,
                               sheet=EVIDENCE_SHEET, field=doc.evidence.name("file"), value=doc.listed,
                               label=f"{subject.label}“{doc.evidence.title}”")
-    unlisted_by_unit: dict[str, list[Owed]] = {}
-    for owed in state.owed:
-        if owed.reason == NOT_LISTED:
-            unlisted_by_unit.setdefault(owed.unit, []).append(owed)
-    for unit, owed_list in unlisted_by_unit.items():
-        s = collection.accepted(unit)
-        kinds = "、".join(f"{table.subject(o.evidence).label}“{o.evidence.title}”" for o in owed_list)
-        collection.report.add("evidence-missing", unit=unit, file=s.file if s else None, sheet=EVIDENCE_SHEET,
-                              value=len(owed_list), detail=kinds)
     for r in state.unlisted:
         collection.report.add("evidence-unlisted", unit=r.unit, file=r.name, owner=r.unit or "任何单位")

@@ -97,8 +97,6 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "evidence-unreadable": (WARNING, "佐证材料“{file}”{detail}，未复制到申报材料中。请核对回收文件夹后重新运行。"),
     "evidence-file-missing": (WARNING, "{unit}在佐证材料清单中为{label}列出的附件“{value}”未随填报表收到。"
                                        "请让{unit}补发该文件（附在同一邮件中、放在同一文件夹或打包为 .zip），文件名须与清单一致。"),
-    "evidence-missing": (WARNING, "{unit}的佐证材料清单有 {value} 项必需材料未列出附件：{detail}。"
-                                  "请让{unit}在填报表“佐证材料清单”中填写并附上文件。"),
     "evidence-unlisted": (WARNING, "收到的文件“{file}”未列入{owner}的佐证材料清单，未编入申报材料（已复制到“未列入清单”文件夹）。"
                                    "请核对后让报送单位在清单中补列该文件，或把它移出回收文件夹。"),
     "eml-no-workbook": (WARNING, "邮件“{file}”中没有 Excel 附件，未处理。如填报表在正文链接或网盘中，请另行下载后放入回收文件夹。"),

@@ -109,8 +109,10 @@ def test_what_is_owed_and_why(tmp_path, small):
     owed = {(o.evidence.code, o.unit): o.reason for o in match(table, collection).owed}
     assert owed == {("ev_A01_1", "甲局"): NOT_LISTED, ("ev_A02_1", "乙局"): NOT_RETURNED,
                     ("ev_t1_1", "甲局"): NOT_RECEIVED}                  # the optional photo is owed by nobody
-    (missing,) = [f for f in collection.report if f.code == "evidence-missing"]
-    assert missing.unit == "甲局" and "指标1“绿地测算报告”" in missing.message
+    missing = [f for f in collection.report if f.code == "evidence-file-missing"]       # listed, not received
+    assert [(f.unit, f.value, f.sheet) for f in missing] == [("甲局", "规划批复.pdf", "佐证材料清单"),
+                                                            ("甲局", "规划文本.pdf", "佐证材料清单")]
+    assert "任务1“规划批复文件”" in missing[0].message
 
 
 def test_a_file_at_the_top_belongs_to_the_one_unit_that_lists_it(tmp_path, small):

@@ -64,7 +64,10 @@ def test_the_four_paths_give_the_same_scorecard(four_paths):
 
 
 def _without_skipped(data: dict) -> dict:
-    return {**data, "findings": [f for f in data["findings"] if f["code"] != "file-skipped"],
+    """Without what belongs to no city: lock files, and evidence files no unit's list or folder claims."""
+    of_no_city = [f for f in data["findings"] if f["code"] == "file-skipped"
+                  or (f["code"] == "evidence-unlisted" and f["unit"] is None)]
+    return {**data, "findings": [f for f in data["findings"] if f not in of_no_city],
             "submissions": [s for s in data["submissions"] if s["status"] != "skipped"]}
 
 

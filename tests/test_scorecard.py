@@ -284,7 +284,12 @@ def test_missing_unit(table, tmp_path):
         assert result.by_code(ind.code).status == "missing"
     ws = wb["报送情况"]
     n = len(table.reporting_units())
-    rows = {r[1].value: r[2].value for r in ws.iter_rows(min_row=4, max_row=3 + n)}
+    first_section = []
+    for r in ws.iter_rows(min_row=4):
+        if str(r[0].value or "").startswith("二、"):
+            break
+        first_section.append(r)
+    rows = {r[1].value: r[2].value for r in first_section if r[1].value in table.reporting_units()}
     assert list(rows) == table.reporting_units()
     assert rows[absent] == "未报送"
     assert all(rows[u] == "已报送" for u in units)

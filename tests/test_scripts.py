@@ -233,7 +233,8 @@ def test_new_year_writes_templates_and_mails_without_sending(tmp_path):
     reminders = sorted((tmp_path / "发件箱" / "2022年度").glob("*_催报.eml"))
     assert len(reminders) == len(table.reporting_units()) - 1
     assert not any(returned_unit in p.name for p in reminders)
-    assert f"已报送，不再催报：{returned_unit}" in proc.stdout
+    # it sent its workbook but none of its evidence (佐证材料): asked for that only
+    assert (tmp_path / "发件箱" / "2022年度" / f"2022年度_{returned_unit}_补交佐证材料.eml").is_file()
     assert len(list((tmp_path / "填报表" / "2022年度").glob("*.xlsx"))) == len(workbooks)   # not rewritten
 
 

@@ -267,6 +267,7 @@ def test_a_new_unit_becomes_a_reporting_unit(tmp_path):
     tb = TableBuilder()
     tb.append("单位", 单位名称="区节水中心", 简称代码="jszx")
     tb.set("数据项", row_where_code="saving_unit_use_wm3", column="填报单位", value="区节水中心")
+    tb.set("佐证材料", row_where_code="ev_I13_1", column="提供单位", value="区节水中心")   # its evidence too
     table = load_task_table(tb.save(tmp_path / "t.xlsx"))
     assert [i.code for i in table.items_of("区节水中心")] == ["saving_unit_use_wm3"]
     assert "区节水中心" in table.reporting_units()

@@ -13,7 +13,7 @@ from jieshui_xl.identity import META_SHEET, PROPERTY_PREFIX
 from jieshui_xl.labels import STATUS_LABELS
 from jieshui_xl.logic import logic
 from jieshui_xl.score import compute
-from jieshui_xl.spec import load_task_table
+from jieshui_xl.spec import EVIDENCE_PARTS, load_task_table
 from jieshui_xl.template import MANIFEST, write_templates
 from jieshui_xl.template.styles import text_lines
 from jieshui_xl.textwidth import text_width
@@ -261,6 +261,7 @@ def test_task_only_unit_has_checklist_and_contact_only(table, books):
         names = set(wb.defined_names)
         expected = {t.name(p) for t in table.tasks_of(unit) for p in PARTS} | {"contact_name", "contact_phone",
                                                                               "fill_date"}
+        expected |= {ev.name(part) for ev in table.evidence_of(unit) for part, _ in EVIDENCE_PARTS}
         assert names == expected, unit
 
 

@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 
 from ..console import Progress
 from ..data import Collection, Received, Submission
-from ..evidence import settle
+from ..evidence import owner_of, settle
 from ..findings import ERROR, Finding, JieshuiError, Report
 from ..identity import PROGRESS_KIND, Identity
 from ..labels import UNREADABLE_LABEL
@@ -318,10 +318,15 @@ def collect_by_city(table: TaskTable, folder: str | Path, table_for: Callable[[s
             o.report = Report()
             o.report.add("file-unknown", unit=o.submission.unit, file=o.name)
         findings.extend(o.report)
-    collections = {}
+    collections, placed = {}, set()
     for city, outcomes in sorted(groups.items()):
         city_table = table_for(city)
-        collections[city] = merge(outcomes, Collection(year=city_table.year, city=city))
+        collections[city] = collection = merge(outcomes, Collection(year=city_table.year, city=city))
+        mine = [r for r in run.received if r.name not in placed and owner_of(r, collection)]   # a city's units' files
+        placed |= {r.name for r in mine}
+        settle(city_table, collection, mine, Report())
+    findings += list(run.evidence_report) + [Report().add("evidence-unlisted", file=r.name, owner="任何单位")
+                                             for r in run.received if r.name not in placed]
     return CitySplit(collections, findings, run.workbooks)
 
 
