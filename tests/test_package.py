@@ -167,5 +167,5 @@ def test_owed_evidence_in_status_and_the_scorecard(demo, tmp_path):
     scorecard = next((root / "演示" / "3_评分表").glob("*.xlsx"))
     ws = openpyxl.load_workbook(scorecard)["报送情况"]
     notes = {r[1]: r[9] for r in ws.iter_rows(values_only=True) if r and r[1] and r[9]}
-    assert "供水统计年报（所列附件未收到）" in notes["区城市管理局"]
+    assert "缺佐证材料 8 项（指标3、指标10、指标12、任务2、任务3、任务4、任务5、任务8；" in notes["区城市管理局"]
     assert notes["区机关事务管理中心"].startswith("未收到填报表及佐证材料")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..data import UnitState
-from ..evidence import Owed, owed_by_unit, owed_text
+from ..evidence import Owed, owed_by_unit
 from ..labels import ACCEPTED, SUBMISSION_LABELS, UNIT_MISSING
 from ..xlsx import Pager, print_setup
 from .context import Context, begin_sheet, section
@@ -95,7 +95,9 @@ def _datetime(ws, row, col, value, st) -> None:
 def _unit_note(ctx: Context, state: UnitState, owed: list[Owed]) -> str:
     """Why a unit is not 已报送: the reasons its files were not used, or that nothing came; and the
     evidence (佐证材料) it still owes."""
-    evidence = f"缺佐证材料 {len(owed)} 项：" + "；".join(owed_text(ctx.round.table, o) for o in owed) if owed else ""
+    table = ctx.round.table
+    subjects = "、".join(dict.fromkeys(table.subject(o.evidence).label for o in owed))
+    evidence = f"缺佐证材料 {len(owed)} 项（{subjects}；明细见 status 或申报材料目录“完整性”）" if owed else ""
     if state.status == UNIT_MISSING:
         return f"未收到填报表{f'及佐证材料（{len(owed)} 项）' if owed else ''}，请催报。"
     reasons = [s.reason for s in state.files if s.status != ACCEPTED and s.reason]
