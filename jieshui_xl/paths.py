@@ -17,7 +17,7 @@ from typing import Iterable
 
 from .findings import JieshuiError
 
-__all__ = ["safe_name", "safe_filename", "inside", "refuse_outputs_over_inputs", "DEFAULT_STEM"]
+__all__ = ["safe_name", "safe_filename", "inside", "within", "refuse_outputs_over_inputs", "DEFAULT_STEM"]
 
 DEFAULT_STEM = "附件"
 _RESERVED_CHARS = set('<>:"/\\|?*')
@@ -63,12 +63,12 @@ def inside(folder: Path, *parts: str) -> Path:
     """``folder / parts``, refused (JieshuiError) unless it resolves inside ``folder``."""
     path = Path(folder).joinpath(*parts)
     root = Path(folder).resolve()
-    if not _within(path.resolve(), root) or path.resolve() == root:
+    if not within(path.resolve(), root) or path.resolve() == root:
         raise JieshuiError(f"输出文件名“{'/'.join(parts)}”指向输出文件夹“{folder}”以外的位置，已拒绝写入。")
     return path
 
 
-def _within(path: Path, root: Path) -> bool:
+def within(path: Path, root: Path) -> bool:
     try:
         path.relative_to(root)
         return True
@@ -90,7 +90,7 @@ def refuse_outputs_over_inputs(outputs: Iterable[str | Path | None], inputs: Ite
     ins = [Path(p) for p in inputs if p is not None]
     for out in (Path(p) for p in outputs if p is not None):
         resolved = out.resolve()
-        if root is not None and _within(resolved, root):
+        if root is not None and within(resolved, root):
             raise JieshuiError(f"输出位置“{out}”位于回收文件夹“{returns}”之内，会改动各单位发回的文件，已拒绝。"
                                f"请把输出（--out/--json 等）放到回收文件夹以外，例如它的上一级文件夹。")
         for src in ins:

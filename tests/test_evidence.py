@@ -125,7 +125,8 @@ def test_a_file_at_the_top_belongs_to_the_one_unit_that_lists_it(tmp_path, small
 
 def test_hostile_zip_and_names_are_findings(tmp_path, small):
     table, _ = small
-    escape = _zip({"../../逃逸.pdf": b"%PDF-1.4 x", "/etc/绝对.pdf": b"%PDF-1.4 y", "ok/绿地报告.pdf": pdf_bytes("g")})
+    escape = _zip({"../../逃逸.pdf": b"%PDF-1.4 x", "/etc/绝对.pdf": b"%PDF-1.4 y", "响\x07铃.pdf": b"%PDF-1.4 z",
+                   "ok/绿地报告.pdf": pdf_bytes("g")})
     dupes = io.BytesIO()
     with zipfile.ZipFile(dupes, "w") as z:
         z.writestr("a.pdf", b"one")
@@ -138,6 +139,7 @@ def test_hostile_zip_and_names_are_findings(tmp_path, small):
     found = _codes(collection)
     assert ("evidence-name-unsafe", None, "甲局/逃逸.zip/../../逃逸.pdf") in found
     assert ("evidence-name-unsafe", None, "甲局/逃逸.zip//etc/绝对.pdf") in found
+    assert ("evidence-name-unsafe", None, "甲局/逃逸.zip/响\x07铃.pdf") in found
     assert {("evidence-zip-refused", None, f"甲局/{n}.zip") for n in ("同名", "炸弹", "坏的")} <= set(found)
     assert [r.name for r in collection.received] == ["甲局/逃逸.zip/ok/绿地报告.pdf"]
     assert not (tmp_path / "逃逸.pdf").exists() and not Path("/etc/绝对.pdf").exists()

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..evidence import match
 from ..findings import JieshuiError, Report
 from ..outputs import write_bytes
-from ..paths import inside, refuse_outputs_over_inputs
+from ..paths import inside, refuse_outputs_over_inputs, within
 from ..returns.attach import evidence_suffixes
 from ..returns.isolate import parse_isolated
 from ..returns.limits import Limits
@@ -55,7 +55,7 @@ def build_package(rnd: Round, returns: str | Path, out_dir: str | Path) -> Packa
     """Build the application of ``rnd`` (collected from ``returns``) in ``out_dir``."""
     out_dir, returns = Path(out_dir), Path(returns)
     refuse_outputs_over_inputs([out_dir], [], returns)
-    if _within(returns.resolve(), out_dir.resolve()):
+    if within(returns.resolve(), out_dir.resolve()):
         raise JieshuiError(f"申报材料文件夹“{out_dir}”包含回收文件夹“{returns}”，已拒绝。请另选一个输出文件夹。")
     table = rnd.table
     plan = plan_package(table, match(table, rnd.collection))
@@ -139,7 +139,7 @@ def _remove_stale(out: PackageOutput, manifest: Manifest, produced: set[str]) ->
             out.removed.append(path)
     for path in out.removed:
         for folder in path.parents:
-            if folder == out.out_dir or not _within(folder, out.out_dir):
+            if folder == out.out_dir or not within(folder, out.out_dir):
                 break
             try:
                 folder.rmdir()               # only an empty folder
@@ -149,14 +149,6 @@ def _remove_stale(out: PackageOutput, manifest: Manifest, produced: set[str]) ->
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _within(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
 
 
 def package_lines(out: PackageOutput) -> list[str]:

@@ -14,15 +14,19 @@ def workbook_title(ctx: Context) -> str:
     return f"{ctx.table.city}创建{ctx.table.title}{ctx.table.year}年度数据填报表"
 
 
+def heading(ctx: Context, sh: Sheet, subtitle: str, last_col: int) -> None:
+    """A sheet's first two rows: the workbook's title, then ``subtitle``."""
+    r = sh.next_row()
+    sh.text(r, 0, workbook_title(ctx), ctx.styles.title, last_col=last_col)
+    sh.height(r, 30)
+    sh.text(sh.next_row(), 0, subtitle, ctx.styles.subtitle, last_col=last_col)
+
+
 def write_data_sheet(ctx: Context, wb) -> Sheet:
     sh = Sheet(wb, DATA_SHEET, DATA_WIDTHS, ctx.names)
     st, table = ctx.styles, ctx.table
-    r = sh.next_row()
-    sh.text(r, 0, workbook_title(ctx), st.title, last_col=LAST)
-    sh.height(r, 30)
     deadline = f"　　填报截止：{ctx.param('deadline')}" if ctx.param("deadline") else ""
-    sh.text(sh.next_row(), 0, f"填报单位：{ctx.unit}　　考核年度：{table.year}年{deadline}", st.subtitle,
-            last_col=LAST)
+    heading(ctx, sh, f"填报单位：{ctx.unit}　　考核年度：{table.year}年{deadline}", LAST)
     starts: list[int] = []                     # first row of each block a page break must not split
     for n, (title, note, write) in enumerate(_sections(ctx)):
         r = sh.next_row(skip=1)

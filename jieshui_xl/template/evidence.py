@@ -4,7 +4,7 @@ row a document kind, with four input cells named ``<code>_title``, ``_docno``, `
 from __future__ import annotations
 
 from ..spec import EVIDENCE_PARTS, EVIDENCE_SHEET, Evidence
-from .datasheet import workbook_title
+from .datasheet import heading
 from .layout import Context
 from .sheet import Sheet, setup_print
 from .validation import prompt_only
@@ -25,10 +25,7 @@ HINTS = {
 def write_evidence_sheet(ctx: Context, wb) -> Sheet:
     sh = Sheet(wb, EVIDENCE_SHEET, EVIDENCE_WIDTHS, ctx.names)
     st = ctx.styles
-    r = sh.next_row()
-    sh.text(r, 0, workbook_title(ctx), st.title, last_col=LAST)
-    sh.height(r, 30)
-    sh.text(sh.next_row(), 0, f"填报单位：{ctx.unit}　　佐证材料清单", st.subtitle, last_col=LAST)
+    heading(ctx, sh, f"填报单位：{ctx.unit}　　佐证材料清单", LAST)
     sh.text(sh.next_row(), 0, how_to_return(ctx), st.plain, last_col=LAST)
     r = sh.next_row()
     header = ("编号", "指标或任务", "所需材料", *(label for _, label in EVIDENCE_PARTS))

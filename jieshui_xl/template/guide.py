@@ -3,7 +3,7 @@ parameters the self-check uses (locked, named cells)."""
 
 from __future__ import annotations
 
-from .datasheet import workbook_title
+from .datasheet import heading
 from .evidence import EVIDENCE_SHEET, how_to_return
 from .layout import GUIDE_SHEET, Context
 from .plan import REPORT
@@ -16,11 +16,7 @@ LAST = len(GUIDE_WIDTHS) - 1
 
 def write_guide(ctx: Context, wb) -> Sheet:
     sh = Sheet(wb, GUIDE_SHEET, GUIDE_WIDTHS, ctx.names)
-    st = ctx.styles
-    r = sh.next_row()
-    sh.text(r, 0, workbook_title(ctx), st.title, last_col=LAST)
-    sh.height(r, 30)
-    sh.text(sh.next_row(), 0, "填 报 说 明", st.subtitle, last_col=LAST)
+    heading(ctx, sh, "填 报 说 明", LAST)
     _facts(ctx, sh)
     _numbered(ctx, sh, "填写方法", _how_to(ctx))
     _colours(ctx, sh)
