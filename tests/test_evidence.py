@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -145,11 +144,30 @@ def test_hostile_zip_and_names_are_findings(tmp_path, small):
     assert not (tmp_path / "逃逸.pdf").exists() and not Path("/etc/绝对.pdf").exists()
 
 
-def test_pages_are_counted_within_bounds():
-    assert count_pages(pdf_bytes("x", 7)) == 7 and count_pages(png_bytes()) is None
-    assert count_pages(b"%PDF-1.4 nothing here") is None
-    leaves = pdf_bytes("y", 2).replace(b"/Type /Pages", b"/Type /Pagez")     # no page tree: the leaves
-    assert count_pages(leaves) == 2
-    tree = zlib.compress(b"2 0 << /Type /Pages /Count 9 /Kids [] >>")         # PDF 1.5: in an object stream
-    stream = b"%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>\nstream\n" + tree
-    assert count_pages(stream + b"\nendstream\nendobj\n%%EOF") == 9
+def _pdf(edit=None, pages: int = 5, **encrypt) -> bytes:
+    """A PDF made by pypdf: ``edit`` applied to an incremental update of ``pdf_bytes``, or encrypted."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(io.BytesIO(pdf_bytes("p", pages)), incremental=edit is not None)
+    if edit is not None:
+        edit(writer)
+    if encrypt:
+        writer.encrypt(**encrypt)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_pages_are_counted_as_a_viewer_counts_them():
+    assert count_pages(pdf_bytes("x", 7)) == 7
+    assert count_pages(png_bytes()) is None and count_pages(b"%PDF-1.4 nothing here") is None
+    assert count_pages(pdf_bytes("y", 3)[:200]) is None                         # truncated: unknown, not a guess
+
+    def drop_three(writer):
+        for _ in range(3):
+            del writer.pages[-1]
+
+    # An incremental update that removes pages: the old page tree (/Count 5) is still in the file.
+    assert count_pages(_pdf(drop_three)) == 2
+    assert count_pages(_pdf(pages=4, user_password="", owner_password="o")) == 4   # opens without a password
+    assert count_pages(_pdf(pages=4, user_password="u", owner_password="o")) is None
