@@ -80,7 +80,7 @@ def run_demo(out_dir: Path, echo: Callable[[str], None] = print, task_table: Pat
     returns_dir = simulate_returns(table, out_dir / "1_填报表", out_dir / "2_回收表", read_demo_rows(data),
                                    task_table, evidence=read_evidence_rows())
     echo(f"② 已模拟各单位填报并发回（含不规范填写、重复报送、误用上年表格、一个单位逾期未报；佐证材料有缺有漏，"
-         f"一份在压缩包中、两份在邮件中）：{returns_dir.resolve()}")
+         f"部分装在压缩包或邮件中）：{returns_dir.resolve()}")
 
     collection = collect(table, returns_dir)
     scorecard = out_dir / "3_评分表" / f"{scorecard_name(table.year, table.city)}.xlsx"

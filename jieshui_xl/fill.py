@@ -33,13 +33,21 @@ def fill_workbook(template: str | Path, target: str | Path, entries: Iterable[En
         place = locate(wb, name)
         if place is None:
             raise KeyError(f"{Path(template).name} has no defined name {name!r}")
-        wb[place.sheet][place.cells[(row or 1) - 1]].value = value
+        cell = wb[place.sheet][place.cells[(row or 1) - 1]]
+        cell.value = _as_typed_into(cell, value)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     wb.save(target)
     if modified is not None:
         _set_modified(target, modified)
     return target
+
+
+def _as_typed_into(cell, value):
+    """A date typed into a text cell (format "@") stays the text typed, as Excel, WPS and LibreOffice keep it."""
+    if cell.number_format == "@" and isinstance(value, _dt.datetime) and value.time() == _dt.time():
+        return value.strftime("%Y-%m-%d")
+    return value
 
 
 def _set_modified(path: Path, when: _dt.datetime) -> None:

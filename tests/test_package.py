@@ -67,7 +67,7 @@ def test_every_copy_is_byte_identical_and_every_required_item_present_or_owed(de
     before = _tree(returns)
     out = build_package(rnd, returns, tmp_path / "申报材料")
     origins = {p.received.origin for p in out.plan.placed}
-    assert origins == {"folder", "zip", "eml"} and len(out.plan.placed) == 10
+    assert origins == {"folder", "zip", "eml"} and len(out.plan.placed) == 39
     for placed in out.plan.placed:
         assert (out.out_dir / placed.path).read_bytes() == _sent(placed.received), placed.path
     for received, where in out.plan.unlisted:
@@ -148,7 +148,7 @@ def test_cli_package_and_its_refusals(demo, tmp_path):
     runner = CliRunner()
     ok = runner.invoke(main, ["package", str(returns), "--out", str(tmp_path / "申报材料")])
     assert ok.exit_code == 0, ok.output
-    assert "已编入 10 份佐证材料" in ok.output and "未列入清单的文件 1 个" in ok.output
+    assert "已编入 39 份佐证材料" in ok.output and "未列入清单的文件 1 个" in ok.output
     inside = runner.invoke(main, ["package", str(returns), "--out", str(returns / "申报材料")])
     assert inside.exit_code == 2 and "回收文件夹" in inside.output and not (returns / "申报材料").exists()
     around = runner.invoke(main, ["package", str(returns), "--out", str(returns.parent)])
@@ -167,5 +167,5 @@ def test_owed_evidence_in_status_and_the_scorecard(demo, tmp_path):
     scorecard = next((root / "演示" / "3_评分表").glob("*.xlsx"))
     ws = openpyxl.load_workbook(scorecard)["报送情况"]
     notes = {r[1]: r[9] for r in ws.iter_rows(values_only=True) if r and r[1] and r[9]}
-    assert "缺佐证材料 8 项（指标3、指标10、指标12、任务2、任务3、任务4、任务5、任务8；" in notes["区城市管理局"]
+    assert "缺佐证材料 1 项（指标3；" in notes["区城市管理局"] and "缺佐证材料 2 项（指标19、任务2；" in notes["区水利局"]
     assert notes["区机关事务管理中心"].startswith("未收到填报表及佐证材料")

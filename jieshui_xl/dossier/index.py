@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ..scorecard.styles import Styles, report_workbook, row_height
-from ..spec import TaskTable, subject_number
+from ..spec import SELF_ASSESSMENT_PARAM, TaskTable, subject_number
 from ..xlsx import print_setup
 from .plan import PackagePlan, Placed
 
@@ -19,8 +19,8 @@ CONTENTS_SHEET, COMPLETENESS_SHEET, UNLISTED_SHEET = "总目录", "完整性", "
 CONTENTS_COLUMNS = (("卷册", 16), ("编号", 9), ("指标或任务", 30), ("材料份数", 8), ("页数", 7), ("文件夹", 40))
 VOLUME_COLUMNS = (("编号", 9), ("指标或任务", 18), ("材料名称", 18), ("材料标题", 24), ("文号/日期", 16),
                   ("提供单位", 12), ("来源文件", 24), ("页数", 5), ("申报材料中的文件名", 30))
-COMPLETENESS_COLUMNS = (("卷册", 14), ("编号", 9), ("指标或任务", 24), ("所需材料", 26), ("必需", 6),
-                        ("提供单位", 16), ("状态", 10), ("说明", 30))
+COMPLETENESS_COLUMNS = (("卷册", 14), ("编号", 8), ("指标或任务", 26), ("所需材料", 26), ("必需", 5),
+                        ("提供单位", 16), ("状态", 13), ("说明", 24))
 UNLISTED_COLUMNS = (("收到的文件", 40), ("单位", 16), ("大小（字节）", 12), ("申报材料中的位置", 44))
 PRESENT, ABSENT, OPTIONAL = "已提供", "缺少", "可选，未提供"
 
@@ -37,9 +37,12 @@ def write_index(table: TaskTable, plan: PackagePlan, path: Path, scorecard: str)
         _sheet(wb, st, CONTENTS_SHEET, f"{title}　总目录", CONTENTS_COLUMNS, _contents(table, plan, scorecard))
         for volume in (c.value for c in table.volumes()):
             rows = [_document_row(p) for p in plan.placed if p.volume == volume]
+            if scorecard and volume == table.params.get(SELF_ASSESSMENT_PARAM):
+                rows.insert(0, ["", "自评估", "评分表", f"{table.city}{table.year}年度评分表", "", "", "", None, scorecard])
             _sheet(wb, st, volume_sheet(volume), f"{title}　{volume}", VOLUME_COLUMNS, rows)
-        _sheet(wb, st, COMPLETENESS_SHEET, f"{title}　完整性（缺少的佐证材料及提供单位）", COMPLETENESS_COLUMNS,
-               _completeness(table, plan))
+        ws = _sheet(wb, st, COMPLETENESS_SHEET, f"{title}　完整性（缺少的佐证材料及提供单位）", COMPLETENESS_COLUMNS,
+                    _completeness(table, plan))
+        _state_colours(ws, st, [head for head, _ in COMPLETENESS_COLUMNS].index("状态"))
         _sheet(wb, st, UNLISTED_SHEET, f"{title}　未列入清单的文件", UNLISTED_COLUMNS,
                [[r.name, r.unit or "未识别", r.size, where] for r, where in plan.unlisted])
         wb.set_properties({"title": f"{title}目录", "subject": f"{table.city}{table.year}年度申报材料",
@@ -50,7 +53,7 @@ def write_index(table: TaskTable, plan: PackagePlan, path: Path, scorecard: str)
 def _contents(table: TaskTable, plan: PackagePlan, scorecard: str) -> list[list]:
     rows: list[list] = []
     if scorecard:
-        rows.append([str(table.params.get("self_assessment_volume") or ""), "", "自评估（评分表）", 1, None, scorecard])
+        rows.append([str(table.params.get(SELF_ASSESSMENT_PARAM) or ""), "", "自评估（评分表）", 1, None, scorecard])
     for volume in (c.value for c in table.volumes()):
         seen: list[tuple[str, int]] = []
         for ev in table.evidence:
@@ -83,12 +86,20 @@ def _completeness(table: TaskTable, plan: PackagePlan) -> list[list]:
             docs = [p for p in plan.placed if p.document.evidence.code == ev.code and p.document.unit == unit]
             gap = owed.get((ev.code, unit))
             state = f"{PRESENT}（{len(docs)} 份）" if docs else ABSENT if gap else OPTIONAL
-            rows.append([ev.volume, subject.label, subject.name, ev.title, "是" if ev.required else "否", unit, state,
+            rows.append([ev.volume, subject_number(table.volume_rank(ev.volume), subject.seq),
+                         f"{subject.label} {subject.name}", ev.title, "是" if ev.required else "否", unit, state,
                          gap.reason if gap else "、".join(p.number for p in docs)])
     return rows
 
 
-def _sheet(wb, st: Styles, name: str, title: str, columns, rows: list[list]) -> None:
+def _state_colours(ws, st: Styles, col: int) -> None:
+    """缺少 red, 已提供 green (可选，未提供 stays plain)."""
+    for criteria, value, fmt in (("begins with", ABSENT, st.cf_bad), ("begins with", PRESENT, st.cf_good)):
+        ws.conditional_format(2, col, max(2, ws.dim_rowmax), col,
+                              {"type": "text", "criteria": criteria, "value": value, "format": fmt})
+
+
+def _sheet(wb, st: Styles, name: str, title: str, columns, rows: list[list]):
     ws = wb.add_worksheet(name)
     ws.merge_range(0, 0, 0, len(columns) - 1, title, st.title)
     ws.set_row(0, 26)
@@ -107,3 +118,4 @@ def _sheet(wb, st: Styles, name: str, title: str, columns, rows: list[list]) -> 
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, max(1, len(rows) + 1), len(columns) - 1)
     print_setup(ws, left=name, landscape=True, repeat=(1, 1))
+    return ws
