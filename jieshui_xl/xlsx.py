@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import inspect
+from dataclasses import dataclass, field
 
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -19,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet as _Worksheet
 
 from .findings import JieshuiError
 
-__all__ = ["Workbook", "Worksheet", "print_setup", "footer_text", "Pager", "keep_blocks_together", "width_scale"]
+__all__ = ["Workbook", "Worksheet", "print_setup", "footer_text", "Pager", "Carry", "keep_blocks_together", "width_scale"]
 
 MARGINS = (0.4, 0.4, 0.5, 0.6)     # inches: left, right, top, bottom
 
@@ -104,14 +105,42 @@ def width_scale(widths, landscape: bool = True, margins=MARGINS) -> int:
     return max(10, min(100, int(paper * 72 / points * 100)))
 
 
+@dataclass
+class Carry:
+    """Where a block taller than a page may continue on the next page under a repeated title row.
+
+    ``rows``: the rows before which that title can be written (the block's writer knows what to
+    repeat there); ``height``: the title row's points.  :func:`keep_blocks_together` fills ``at``:
+    the rows (numbered without the repeated titles) before which a title is to be written."""
+    rows: set[int] = field(default_factory=set)
+    height: float = 0.0
+    at: list[int] = field(default_factory=list)
+
+
 def keep_blocks_together(ws, widths, blocks, repeat_height: float, landscape: bool = True,
-                         margins=MARGINS) -> list[int]:
-    """Break pages only between ``blocks`` ((first row,
-    height) pairs; a merged cell over several rows is one block), with ``repeat_height`` points of
-    repeated rows (``repeat_rows``) on every page.  Returns the rows before which a page breaks."""
+                         margins=MARGINS, carry: Carry | None = None) -> list[int]:
+    """Break pages only between ``blocks`` (each a list of (first row, points) pieces: rows that
+    print together, such as a merged cell over several rows), with ``repeat_height`` points of
+    repeated rows (``repeat_rows``) on every page.  A block taller than a page breaks between its
+    pieces, where ``carry`` allows and records a repeated title.  Returns the rows before which a
+    page breaks."""
     pager = Pager(ws, widths, top=0.0, repeat=repeat_height, landscape=landscape, margins=margins)
-    for first, height in blocks:
-        pager.place(first, height)
+    carry = carry or Carry()
+    for pieces in blocks:
+        first, total = pieces[0][0], sum(height for _, height in pieces)
+        if total <= pager.capacity:
+            pager.place(first, total)
+            continue
+        # its opening rows stay with the first row a page could continue from (a title is never
+        # left alone at the foot of a page)
+        lead = next((n for n, (row, _) in enumerate(pieces) if n and row in carry.rows), 0)
+        pieces = [(first, sum(height for _, height in pieces[:lead + 1])), *pieces[lead + 1:]]
+        for row, height in pieces:
+            breaks = len(pager.breaks)
+            pager.place(row, height)
+            if len(pager.breaks) > breaks and row != first and row in carry.rows:
+                carry.at.append(row)
+                pager.used += carry.height
     return pager.breaks
 
 

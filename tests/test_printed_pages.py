@@ -93,3 +93,18 @@ def test_every_form_page_carries_the_form_title_and_no_code_or_true(form_pages, 
         found = [c for c in table.items if re.search(rf"(?<![A-Za-z0-9_]){re.escape(c)}(?![A-Za-z0-9_])", text)]
         assert not found, (n, found[:5])
         assert not re.search(r"\d+\.\d{5,}", text), n          # figures print to the item's decimals
+
+
+def test_every_form_page_opens_with_a_title_or_the_header_it_continues(form_pages):
+    """Each page of the data sheet starts (under the form title) with a section, an indicator block's
+    title, or — where a block or the task list runs over a page — that block's title marked （续） or
+    the list's column header: no page starts with rows nobody can place."""
+    data_pages = [t for t in form_pages if "考核年度" in t and "填 报 说 明" not in t and "佐证材料清单" not in _flat(t)]
+    assert len(data_pages) > 3
+    for n, text in enumerate(data_pages, start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        body = next(i for i, line in enumerate(lines) if "考核年度" in line) + 1
+        top = "".join(_flat(line) for line in lines[body:body + 3])    # a block title's right cell prints above it
+        assert re.match(r"^([一二三四]、|(自检|汇总后由[^指]*|由[^指]*)?(\d+|附)(指标\d+|其他数据项)|序号任务名称)", top), \
+            (n, lines[body:body + 3])
+    assert any("（续）" in _flat(t) for t in data_pages)

@@ -34,6 +34,17 @@ def write_block(ctx: Context, sh: Sheet, block: Block) -> None:
         _computed_rows(ctx, sh, block.checked)
 
 
+def continued_title(ctx: Context, block: Block):
+    """What a page the block continues on starts with: its title, marked （续）."""
+    ind = block.indicator
+    label = "其他数据项（续）" if ind is None else f"指标{ind.seq}　{ind.name}（续）"
+
+    def write(sh: Sheet, r: int) -> None:
+        sh.text(r, COL_NO, "附" if ind is None else ind.seq, ctx.styles.block)
+        sh.text(r, COL_LABEL, label, ctx.styles.block, last_col=LAST)
+    return write
+
+
 # -- header and description ---------------------------------------------------------------------------
 
 def _header(ctx: Context, sh: Sheet, block: Block) -> None:
@@ -139,6 +150,7 @@ def _prev_row(ctx: Context, sh: Sheet, item: Item) -> None:
     sh.text(r, COL_UNIT, item.unit, st.muted)
     sh.number(r, COL_INPUT, record.values[item.code], st.muted)
     sh.name(f"{PREV_PREFIX}{item.code}", r, COL_INPUT)
+    sh.keep_whole(r - 1, r)                 # on the page of its item
     sh.text(r, COL_HINT, "历史数据库中上年采用的数值，仅供对照（不可修改）。", st.muted, last_col=LAST)
 
 
@@ -156,10 +168,9 @@ def _table(ctx: Context, sh: Sheet, block: Block, tbl: Table) -> None:
     if ind is not None:
         unit = f"（{ind.result_unit}）" if ind.result_unit else ""
         sh.text(r, value_col, f"自动计算{unit}", st.header)
-    first = sh.row
-    for n in range(tbl.rows):
-        _table_row(ctx, sh, tbl, ind, n)
-    last = sh.row - 1
+    rows = [_table_row(ctx, sh, tbl, ind, n) for n in range(tbl.rows)]
+    first, last = rows[0], rows[-1]
+    sh.keep_whole(r, last)                  # header and rows (the ranges of its names) on one page
     for j, col in enumerate(tbl.columns, start=1):
         sh.name(col.code, first, j, last)
         top = xl_rowcol_to_cell(first, j)
@@ -168,14 +179,14 @@ def _table(ctx: Context, sh: Sheet, block: Block, tbl: Table) -> None:
         _table_names(ctx, sh, ind, first, last, value_col)
 
 
-def _table_row(ctx: Context, sh: Sheet, tbl: Table, ind: Indicator | None, n: int) -> None:
+def _table_row(ctx: Context, sh: Sheet, tbl: Table, ind: Indicator | None, n: int) -> int:
     """Row ``n`` of the table: input cells, and the row's computed cells when ``ind`` self-checks."""
     st, r = ctx.styles, sh.next_row()
     sh.text(r, COL_NO, str(n + 1), st.center)
     for j, col in enumerate(tbl.columns, start=1):
         sh.blank(r, j, st.input_for(col))
     if ind is None:
-        return
+        return r
     tl, cached = ctx.logic.tables[ind.code], ctx.selfcheck.rows(ind)[n]
     value_col = len(tbl.columns) + 1
     cells = {c.code: xl_rowcol_to_cell(r, j) for j, c in enumerate(tbl.columns, start=1)}
@@ -184,6 +195,7 @@ def _table_row(ctx: Context, sh: Sheet, tbl: Table, ind: Indicator | None, n: in
     for k, part in enumerate(TABLE_HELPERS):
         formula = {"filled": tl.filled, "complete": tl.complete, "pass": tl.passed}[part]
         sh.formula(r, ctx.helper_col + k, formula.render(cells), st.calc_number(None), cached[part])
+    return r
 
 
 def _table_names(ctx: Context, sh: Sheet, ind: Indicator, first: int, last: int, value_col: int) -> None:

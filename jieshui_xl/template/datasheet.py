@@ -3,11 +3,18 @@ contact), one page wide in landscape, protected without a password."""
 
 from __future__ import annotations
 
-from ..xlsx import keep_blocks_together
-from .blocks import write_block
+import io
+from dataclasses import replace
+
+import xlsxwriter
+
+from ..xlsx import Carry, keep_blocks_together
+from .blocks import continued_title, write_block
 from .layout import DATA_SHEET, DATA_WIDTHS, LAST, SECTION_NUMBERS, Context
-from .sheet import FORM_MARGINS, Sheet, setup_print
+from .sheet import FORM_MARGINS, WORKBOOK_OPTIONS, Names, Sheet, setup_print
+from .styles import LINE_HEIGHT, Styles
 from .tasks import write_checklist, write_contact
+from .validation import ListSources
 
 
 def workbook_title(ctx: Context) -> str:
@@ -23,11 +30,29 @@ def heading(ctx: Context, sh: Sheet, subtitle: str, last_col: int) -> None:
 
 
 def write_data_sheet(ctx: Context, wb) -> Sheet:
-    sh = Sheet(wb, DATA_SHEET, DATA_WIDTHS, ctx.names)
+    """The sheet, written twice: a rehearsal in a scratch workbook lays out the pages (breaks between
+    blocks; inside a block taller than a page, between rows, under its title repeated), then the
+    sheet is written with those repeated titles in place."""
+    scratch = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True, **WORKBOOK_OPTIONS})
+    rehearsal = replace(ctx, styles=Styles(scratch), names=Names(), lists=ListSources(scratch))
+    sh, starts = _write(rehearsal, scratch, ())
+    carry = Carry(rows=sh.carried, height=2 * LINE_HEIGHT + 5)
+    bounds = [*starts, sh.row]
+    breaks = keep_blocks_together(sh.ws, DATA_WIDTHS, [sh.pieces(a, b) for a, b in zip(bounds, bounds[1:])],
+                                  repeat_height=sh.rows_height(0, 2), margins=FORM_MARGINS, carry=carry)
+    sh, _ = _write(ctx, wb, carry.at)
+    sh.ws.set_h_pagebreaks(sh.moved(breaks))
+    return sh
+
+
+def _write(ctx: Context, wb, continue_at) -> tuple[Sheet, list[int]]:
+    """The sheet, with the block titles repeated before rows ``continue_at``; the first row of each
+    block a page break must not split."""
+    sh = Sheet(wb, DATA_SHEET, DATA_WIDTHS, ctx.names, continue_at)
     st, table = ctx.styles, ctx.table
     deadline = f"　　填报截止：{ctx.param('deadline')}" if ctx.param("deadline") else ""
     heading(ctx, sh, f"填报单位：{ctx.unit}　　考核年度：{table.year}年{deadline}", LAST)
-    starts: list[int] = []                     # first row of each block a page break must not split
+    starts: list[int] = []
     for n, (title, note, write) in enumerate(_sections(ctx)):
         r = sh.next_row(skip=1)
         starts.append(r)
@@ -38,11 +63,7 @@ def write_data_sheet(ctx: Context, wb) -> Sheet:
     sh.finish()
     setup_print(sh, footer_left=ctx.unit, footer_right=f"{table.city}{table.year}年度", landscape=True,
                 repeat=(0, 1))
-    # Each indicator block (its title, items and self-check) prints on one page: breaks fall between blocks.
-    bounds = [*starts, sh.row]
-    keep_blocks_together(sh.ws, DATA_WIDTHS, [(a, sh.rows_height(a, b)) for a, b in zip(bounds, bounds[1:])],
-                         repeat_height=sh.rows_height(0, 2), margins=FORM_MARGINS)
-    return sh
+    return sh, starts
 
 
 def _sections(ctx: Context):
@@ -62,4 +83,6 @@ def _write_blocks(ctx: Context, sh: Sheet, starts: list[int]) -> None:
     for n, block in enumerate(ctx.plan.blocks):
         if n:                               # the first block stays with its section's title
             starts.append(sh.row)
+        sh.carry = continued_title(ctx, block)
         write_block(ctx, sh, block)
+        sh.carry = None

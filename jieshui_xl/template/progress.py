@@ -19,11 +19,11 @@ from ..spec import Task, TaskTable
 from ..spec.cells import parse_date
 from ..spec.progress import Period, Statuses, progress_fingerprint, progress_name, progress_tasks, statuses
 from ..xlsx import Workbook
-from .sheet import Names, Sheet, setup_print
+from .sheet import WORKBOOK_OPTIONS, Names, Sheet, setup_print
 from .styles import Styles, text_lines
 from .tasks import contact_rows
 from .validation import LISTS_SHEET, MESSAGE_MAX, ListSources, clip, prompt_only
-from .workbook import WORKBOOK_OPTIONS, write_identity
+from .workbook import write_identity
 
 __all__ = ["PROGRESS_SHEET", "COLUMNS", "form_title", "write_progress_form"]
 

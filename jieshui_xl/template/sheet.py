@@ -3,12 +3,15 @@ row heights that fit wrapped CJK text (Excel does not autofit merged cells)."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..display import show
 from ..xlsx import print_setup
 from .styles import LINE_HEIGHT, text_lines
 
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 MIN_HEIGHT = 18.0
 FORM_MARGINS = (0.5, 0.5, 0.6, 0.7)     # inches: left, right, top, bottom
 
@@ -30,10 +33,21 @@ class Names:
 
 
 class Sheet:
-    def __init__(self, wb, title: str, widths: tuple[float, ...], names: Names):
+    """``carry``: what the writer of the current block would repeat at the top of a page the block
+    continues on (a callable writing one row), or None.  ``continue_at``: the rows, numbered as
+    without repeated rows, before which :meth:`next_row` writes it (from a rehearsal of the sheet:
+    :func:`~jieshui_xl.template.datasheet.write_data_sheet`); ``carried`` records, for such a
+    rehearsal, the rows that had a ``carry``."""
+
+    def __init__(self, wb, title: str, widths: tuple[float, ...], names: Names, continue_at=()):
         self.ws = wb.add_worksheet(title)
         self.title, self.widths, self.names = title, widths, names
         self.row = 0
+        self.carry: Callable[[Sheet, int], None] | None = None
+        self.carried: set[int] = set()
+        self.glued: set[int] = set()        # rows that print on the page of the row above
+        self._continue_at: set[int] = set(continue_at)      # where to write the carry (rows as planned)
+        self._continued: list[int] = []                   # where it was written (rows as planned)
         self.literals: set[str] = set()     # every constant written (for the returned-layout check)
         self._lines: dict[int, int] = {}
         self._fixed: dict[int, float] = {}
@@ -51,9 +65,37 @@ class Sheet:
         self.names.add(name, self.ref(row, col, last_row))
 
     def next_row(self, skip: int = 0) -> int:
-        self.row += skip
-        self.row += 1
+        for _ in range(skip + 1):
+            if self.carry is not None:
+                planned = self.row - len(self._continued)
+                self.carried.add(planned)
+                if planned in self._continue_at:
+                    self._continue_at.discard(planned)
+                    self._continued.append(planned)
+                    self.carry(self, self.row)
+                    self.row += 1
+            self.row += 1
         return self.row - 1
+
+    def keep_whole(self, first: int, last: int) -> None:
+        """Rows ``first`` … ``last`` print on one page: a page may break before ``first`` only."""
+        shift = len(self._continued)
+        self.glued.update(range(first + 1 - shift, last + 1 - shift))
+
+    def pieces(self, first: int, end: int) -> list[tuple[int, float]]:
+        """Rows ``first`` … ``end - 1`` as (row, points) pieces a page may break between."""
+        out: list[tuple[int, float]] = []
+        for row in range(first, end):
+            if out and row in self.glued:
+                out[-1] = (out[-1][0], out[-1][1] + self.row_height(row))
+            else:
+                out.append((row, self.row_height(row)))
+        return out
+
+    def moved(self, rows) -> list[int]:
+        """``rows`` numbered as without repeated rows, numbered as written (a break before a row
+        where a title was repeated falls before that title)."""
+        return [r + sum(1 for c in self._continued if c < r) for r in rows]
 
     # -- writing ------------------------------------------------------------------------------------
     def text(self, row: int, col: int, value, fmt, last_col: int | None = None) -> None:

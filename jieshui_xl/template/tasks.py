@@ -23,13 +23,18 @@ CONTACTS = (  # defined name, label, hint, kind
 
 
 def write_checklist(ctx: Context, sh: Sheet) -> None:
-    st, r = ctx.styles, sh.next_row()
-    for col, label in ((COL_NO, "序号"), (COL_LABEL, "任务名称"), (COL_STATUS, "进展状态"), (COL_NOTE, "备注")):
-        sh.text(r, col, label, st.header)
-    sh.text(r, COL_TEXT, "任务内容", st.header, last_col=COL_TEXT_END)
-    sh.text(r, COL_EVIDENCE, "佐证材料（文件名称及文号）", st.header, last_col=COL_EVIDENCE_END)
+    def header(sh: Sheet, r: int) -> None:
+        st = ctx.styles
+        for col, label in ((COL_NO, "序号"), (COL_LABEL, "任务名称"), (COL_STATUS, "进展状态"), (COL_NOTE, "备注")):
+            sh.text(r, col, label, st.header)
+        sh.text(r, COL_TEXT, "任务内容", st.header, last_col=COL_TEXT_END)
+        sh.text(r, COL_EVIDENCE, "佐证材料（文件名称及文号）", st.header, last_col=COL_EVIDENCE_END)
+
+    header(sh, sh.next_row())
+    sh.carry = header                       # a page the list continues on starts with its header
     for task in ctx.plan.tasks:
         _task_row(ctx, sh, task)
+    sh.carry = None
 
 
 def _task_row(ctx: Context, sh: Sheet, task: Task) -> None:

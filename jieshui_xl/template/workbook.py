@@ -15,11 +15,9 @@ from .guide import write_guide
 from .layout import Context
 from .plan import plan_for
 from .selfcheck import SelfCheck
-from .sheet import Names
+from .sheet import WORKBOOK_OPTIONS, Names
 from .styles import Styles
 from .validation import LISTS_SHEET, ListSources
-
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 
 def write_workbook(table: TaskTable, unit: str, path: Path, lg: Logic, selfcheck: SelfCheck,
