@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..data import Received
 from ..evidence import match
 from ..findings import JieshuiError, Report
 from ..outputs import write_bytes
@@ -23,7 +24,7 @@ from ..paths import inside, refuse_outputs_over_inputs, within
 from ..returns.attach import evidence_suffixes
 from ..returns.isolate import parse_isolated
 from ..returns.limits import Limits
-from ..returns.parse import FetchJob, fetch_entry
+from ..returns.parse import Entry, FetchJob, fetch_entry
 from ..scored import Round
 from ..template.files import Manifest
 from .index import write_index
@@ -62,10 +63,7 @@ def build_package(rnd: Round, returns: str | Path, out_dir: str | Path) -> Packa
     out = PackageOutput(out_dir, out_dir / INDEX_NAME, plan, None, table.city)
     manifest = Manifest(out_dir, PACKAGE_MANIFEST)
     written: dict[str, dict] = {}
-    payloads = _fetch(rnd, plan, out.report)
-    for rel, digest in [(p.path, p.received.digest) for p in plan.placed] + [(w, r.digest) for r, w in plan.unlisted]:
-        if digest in payloads:
-            _place(out, manifest, rel, payloads[digest], written)
+    _copy(rnd, out, manifest, written)
     out.scorecard = _scorecard(rnd, out, manifest, written)
     scorecard_rel = out.scorecard.relative_to(out_dir).as_posix() if out.scorecard else ""
     write_index(table, plan, out.index, scorecard_rel)
@@ -75,24 +73,35 @@ def build_package(rnd: Round, returns: str | Path, out_dir: str | Path) -> Packa
     return out
 
 
-def _fetch(rnd: Round, plan: PackagePlan, report: Report) -> dict[str, bytes]:
-    """The bytes of every file to copy (each read once, by a worker), by sha256."""
-    files = {p.received.digest: p.received for p in plan.placed}
-    files.update({r.digest: r for r, _ in plan.unlisted})
+def _copy(rnd: Round, out: PackageOutput, manifest: Manifest, written: dict[str, dict]) -> None:
+    """Every file to copy read again by a worker (once, however many places it goes to) and written
+    to its places as it arrives: one file's bytes in memory at a time."""
+    plan = out.plan
+    places: dict[str, list[str]] = {}
+    files: dict[str, Received] = {}
+    for received, rel in [(p.received, p.path) for p in plan.placed] + plan.unlisted:
+        places.setdefault(received.digest, []).append(rel)
+        files.setdefault(received.digest, received)
     suffixes = evidence_suffixes(rnd.table.params)
     jobs = [FetchJob(Path(r.path), r.name, received=r, suffixes=suffixes) for r in files.values()]
-    payloads = {}
-    for job, entry in zip(jobs, parse_isolated(jobs, Limits.from_params(rnd.table.params), work=fetch_entry)):
-        if entry.payload is not None and job.received is not None:
-            payloads[job.received.digest] = entry.payload
-        else:
-            report.extend(entry.findings or [Report().add("evidence-unreadable", file=job.name, detail="无法再次读取")])
-    return payloads
+
+    def done(index: int, entry: Entry) -> None:
+        received = jobs[index].received
+        assert received is not None
+        if entry.payload is None:
+            out.report.extend(entry.findings or [Report().add("evidence-unreadable", file=received.name,
+                                                              detail="无法再次读取")])
+            return
+        for rel in places[received.digest]:
+            _place(out, manifest, rel, entry.payload, written)
+        entry.payload = None                  # written: let it go
+
+    parse_isolated(jobs, Limits.from_params(rnd.table.params), done, work=fetch_entry)
 
 
 def _place(out: PackageOutput, manifest: Manifest, rel: str, data: bytes, written: dict[str, dict]) -> None:
     target = inside(out.out_dir, *rel.split("/"))
-    if target.is_file() and _sha256(target.read_bytes()) == _sha256(data):
+    if target.is_file() and target.stat().st_size == len(data) and _sha256(target.read_bytes()) == _sha256(data):
         out.unchanged.append(target)
     elif target.exists() and not manifest.is_ours_unchanged(target):
         out.kept.append(target)

@@ -60,7 +60,7 @@ class Manifest:
         round's with ``written``."""
         kept = {n: e for n, e in self.entries.items()
                 if (e.get("city"), e.get("round", "")) != (city, round_key) and (self.folder / n).is_file()}
-        self.entries = {**kept, **written}
+        self.entries = dict(sorted({**kept, **written}.items()))      # the same files: the same manifest
         write_json(self.folder / self.name, {"generator": "jieshui_xl", "files": self.entries})
 
 
