@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from .data import Collection
+from .evidence import owed_by_unit
 from .findings import severity_counts
 from .history import HistoryError, record
 from .labels import PASS, UNIT_STATUS_LABELS, UNREADABLE_LABEL, UnitStatus
@@ -130,5 +131,6 @@ def output_lines(out: RoundOutput, pdf: Path | None = None) -> list[str]:
 
 
 def owes_something(out: RoundOutput) -> bool:
-    """Whether some unit has still to send (or re-send) a usable workbook."""
-    return any(u.status != UnitStatus.RETURNED for u in out.round.units)
+    """Whether some unit has still to send (or re-send) a usable workbook, or required evidence."""
+    rnd = out.round
+    return any(u.status != UnitStatus.RETURNED for u in rnd.units) or bool(owed_by_unit(rnd.table, rnd.collection))

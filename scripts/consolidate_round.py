@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """一键汇总：读取回收文件夹中各单位发回的填报表，计算指标，输出带日期的评分表，并列出未报送的单位。
+加 --package（双击“整理申报材料.bat”）时，汇总后再把随表发回的佐证材料整理成申报材料。
 
-不需要任何参数：设置在同一文件夹的 jieshui_config.ini 中（回收文件夹、输出文件夹、任务分工表、年度）。
-在 Windows 上双击“一键汇总.bat”即可运行。
+不需要任何参数：设置在同一文件夹的 jieshui_config.ini 中（回收文件夹、输出文件夹、任务分工表、年度、
+申报材料文件夹）。在 Windows 上双击“一键汇总.bat”即可运行。
 
     python scripts/consolidate_round.py                 # 按 jieshui_config.ini 汇总
+    python scripts/consolidate_round.py --package       # 汇总，并整理申报材料
     python scripts/consolidate_round.py --config 其他设置.ini
 
 (Developers: this script is a thin layer over the library; it works from a clean checkout, installed
@@ -69,6 +71,7 @@ class Settings:
     security: str = "ssl"              # ssl | starttls | none
     smtp_user: str = ""
     history: Path | None = None        # the history store (None: the default store)
+    package_dir: Path | None = None    # the application (申报材料) folder of --package
 
 
 class SettingsError(Exception):
@@ -149,7 +152,8 @@ def read_settings(path: Path | None = None) -> Settings:
         outbox=folder("新年度", "发件箱", "../发件箱"),
         smtp_host=get("邮件", "SMTP服务器"), smtp_port=port, security=security,
         smtp_user=get("邮件", "用户名"),
-        history=folder("汇总", "历史数据库", get("汇总", "历史数据库")) if get("汇总", "历史数据库") else None)
+        history=folder("汇总", "历史数据库", get("汇总", "历史数据库")) if get("汇总", "历史数据库") else None,
+        package_dir=folder("汇总", "申报材料文件夹", "../申报材料"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,15 +234,18 @@ def _has_files(folder: Path) -> bool:
 # The round
 # ---------------------------------------------------------------------------------------------
 
-def consolidate(settings: Settings, echo=print) -> int:
+def consolidate(settings: Settings, echo=print, package: bool = False) -> int:
+    """The round; with ``package``, then the application (申报材料) in ``settings.package_dir``."""
     from jieshui_xl import (
         NO_PDF_WITHOUT_LIBREOFFICE,
+        build_package,
         collect,
         console_progress,
         default_history_path,
         load_task_table,
         output_lines,
         owes_something,
+        package_lines,
         pdf_available,
         print_pdf,
         refuse_outputs_over_inputs,
@@ -257,7 +264,8 @@ def consolidate(settings: Settings, echo=print) -> int:
         echo("请把各单位发回的填报表（.xlsx，或整封邮件另存的 .eml）放进这个文件夹，然后重新运行一键汇总。")
         return 1
 
-    refuse_outputs_over_inputs([settings.output_dir], [settings.task_table], returns=returns)
+    package_dir = settings.package_dir if package else None
+    refuse_outputs_over_inputs([settings.output_dir, package_dir], [settings.task_table], returns=returns)
     table = load_task_table(settings.task_table, year=settings.year)
     echo(f"{table.city}{table.year}年度 数据汇总")
     echo(f"回收文件夹：{returns}")
@@ -286,6 +294,11 @@ def consolidate(settings: Settings, echo=print) -> int:
         echo(line)
     if pdf_note:
         echo(pdf_note)
+    if package_dir is not None:
+        echo("")
+        echo(f"正在整理申报材料：{package_dir}")
+        for line in package_lines(build_package(out.round, returns, package_dir)):
+            echo(line)
     if owes_something(out):
         echo("")
         echo(f"给这些单位写催报邮件：python \"{SCRIPT_DIR / 'new_year.py'}\" --remind"
@@ -296,8 +309,10 @@ def consolidate(settings: Settings, echo=print) -> int:
 def _main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="一键汇总：按 jieshui_config.ini 汇总回收的填报表，输出评分表。")
     parser.add_argument("--config", type=Path, help="设置文件（默认：本脚本旁的 jieshui_config.ini）")
+    parser.add_argument("--package", action="store_true",
+                        help="汇总后把随表发回的佐证材料整理成申报材料（设置中的“申报材料文件夹”）")
     args = parser.parse_args(argv)
-    return consolidate(read_settings(args.config))
+    return consolidate(read_settings(args.config), package=args.package)
 
 
 def main(argv=None) -> int:

@@ -37,12 +37,14 @@ def _templates(table, folder: Path) -> dict[str, Path]:
 
 
 def _config(folder: Path, **values) -> Path:
-    keys = {"returns": "回收表", "output": "输出", "table": "", "year": "", "templates": "填报表", "outbox": "发件箱"}
+    keys = {"returns": "回收表", "output": "输出", "table": "", "year": "", "templates": "填报表", "outbox": "发件箱",
+            "package": "../申报材料"}
     keys.update(values)
     text = (
         "; 测试用设置\n[汇总]\n; 回收\n"
         f"回收文件夹 = {keys['returns']}\n输出文件夹 = {keys['output']}\n"
-        f"; 任务分工表留空\n任务分工表 = {keys['table']}\n; 年度说明\n年度 = {keys['year']}\n\n"
+        f"; 任务分工表留空\n任务分工表 = {keys['table']}\n; 年度说明\n年度 = {keys['year']}\n"
+        f"申报材料文件夹 = {keys['package']}\n\n"
         f"[新年度]\n填报表文件夹 = {keys['templates']}\n发件箱 = {keys['outbox']}\n\n"
         "[邮件]\nSMTP服务器 =\n端口 =\n加密方式 = ssl\n用户名 =\n")
     path = folder / "设置.ini"
@@ -134,6 +136,37 @@ def test_an_output_folder_inside_the_returns_folder_is_refused(tmp_path, unit_te
     proc = _run("consolidate_round.py", "--config", str(config), cwd=tmp_path)
     assert proc.returncode == 2 and "回收文件夹" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
     assert sorted(p.name for p in returns.rglob("*")) == before        # nothing written among the returns
+
+
+def test_the_package_script_consolidates_then_numbers_the_evidence(tmp_path, unit_templates):
+    """整理申报材料.bat (--package): the round, then the evidence copied byte for byte into the
+    configured 申报材料文件夹, with the index and what is still owed; a package folder among the
+    returns is refused before anything is written."""
+    from jieshui_xl.specimen import pdf_bytes
+
+    _, templates = unit_templates
+    returns = tmp_path / "回收表"
+    returns.mkdir()
+    _send_back_with(templates["区水利局"], returns / "水利局.xlsx",
+                    [("ev_I02_1_title", None, "自备井关停台账"), ("ev_I02_1_file", None, "关停台账.pdf")])
+    (returns / "关停台账.pdf").write_bytes(sent := pdf_bytes("wells", 3))
+    config = _config(tmp_path, package="申报材料")
+    proc = _run("consolidate_round.py", "--config", str(config), "--package", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    package = tmp_path / "申报材料"
+    copied = package / "三、技术考核指标" / "三-02 自备井关停率" / "三-02-01 自备井关停率-自备井关停台账.pdf"
+    assert copied.read_bytes() == sent and (package / "申报材料目录.xlsx").is_file()
+    assert "已编入 1 份佐证材料" in proc.stdout and "缺少佐证材料的单位（请催报）" in proc.stdout
+    assert "new_year.py\" --remind" in proc.stdout
+    config = _config(tmp_path, package="回收表/申报材料")
+    before = sorted(p.name for p in returns.rglob("*"))
+    proc = _run("consolidate_round.py", "--config", str(config), "--package", cwd=tmp_path)
+    assert proc.returncode == 2 and "回收文件夹" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+    assert sorted(p.name for p in returns.rglob("*")) == before
+
+
+def _send_back_with(template, target, entries):
+    return fill_workbook(template, target, [("contact_name", None, "张三"), *entries])
 
 
 def test_bad_settings_give_a_chinese_message(tmp_path):
