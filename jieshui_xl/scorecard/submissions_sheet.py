@@ -97,7 +97,7 @@ def _unit_note(ctx: Context, state: UnitState, owed: list[Owed]) -> str:
     evidence (佐证材料) it still owes."""
     table = ctx.round.table
     subjects = "、".join(dict.fromkeys(table.subject(o.evidence).label for o in owed))
-    evidence = f"缺佐证材料 {len(owed)} 项（{subjects}；明细见 status 或申报材料目录“完整性”）" if owed else ""
+    evidence = f"缺佐证材料 {len(owed)} 项（{subjects}；明细见申报材料目录“完整性”工作表）" if owed else ""
     if state.status == UNIT_MISSING:
         return f"未收到填报表{f'及佐证材料（{len(owed)} 项）' if owed else ''}，请催报。"
     reasons = [s.reason for s in state.files if s.status != ACCEPTED and s.reason]
