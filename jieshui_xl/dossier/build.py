@@ -67,7 +67,7 @@ def build_package(rnd: Round, returns: str | Path, out_dir: str | Path) -> Packa
     out.scorecard = _scorecard(rnd, out, manifest, written)
     scorecard_rel = out.scorecard.relative_to(out_dir).as_posix() if out.scorecard else ""
     write_index(table, plan, out.index, scorecard_rel)
-    written[INDEX_NAME] = _entry(out.city, out.index.read_bytes())
+    written[INDEX_NAME] = _entry(out.city, _sha256(out.index.read_bytes()))
     _remove_stale(out, manifest, set(written))
     manifest.save(out.city, written, ROUND_KEY)
     return out
@@ -93,15 +93,17 @@ def _copy(rnd: Round, out: PackageOutput, manifest: Manifest, written: dict[str,
                                                               detail="无法再次读取")])
             return
         for rel in places[received.digest]:
-            _place(out, manifest, rel, entry.payload, written)
+            _place(out, manifest, rel, entry.payload, received.digest, written)
         entry.payload = None                  # written: let it go
 
     parse_isolated(jobs, Limits.from_params(rnd.table.params), done, work=fetch_entry)
 
 
-def _place(out: PackageOutput, manifest: Manifest, rel: str, data: bytes, written: dict[str, dict]) -> None:
+def _place(out: PackageOutput, manifest: Manifest, rel: str, data: bytes, digest: str,
+           written: dict[str, dict]) -> None:
+    """``data`` (whose sha256, checked by the worker, is ``digest``) at ``rel``, unless already there."""
     target = inside(out.out_dir, *rel.split("/"))
-    if target.is_file() and target.stat().st_size == len(data) and _sha256(target.read_bytes()) == _sha256(data):
+    if target.is_file() and target.stat().st_size == len(data) and _sha256(target.read_bytes()) == digest:
         out.unchanged.append(target)
     elif target.exists() and not manifest.is_ours_unchanged(target):
         out.kept.append(target)
@@ -109,11 +111,11 @@ def _place(out: PackageOutput, manifest: Manifest, rel: str, data: bytes, writte
     else:
         write_bytes(target, data)
         out.copied.append(target)
-    written[rel] = _entry(out.city, data)
+    written[rel] = _entry(out.city, digest)
 
 
-def _entry(city: str, data: bytes) -> dict:
-    return {"sha256": _sha256(data), "city": city, "round": ROUND_KEY}
+def _entry(city: str, digest: str) -> dict:
+    return {"sha256": digest, "city": city, "round": ROUND_KEY}
 
 
 def _scorecard(rnd: Round, out: PackageOutput, manifest: Manifest, written: dict[str, dict]) -> Path | None:
@@ -132,7 +134,7 @@ def _scorecard(rnd: Round, out: PackageOutput, manifest: Manifest, written: dict
             out.notices.append(NO_PDF)
         target = inside(out.out_dir, out.plan.scorecard_folder, made.name)
         write_bytes(target, made.read_bytes())
-    written[f"{out.plan.scorecard_folder}/{made.name}"] = _entry(out.city, target.read_bytes())
+    written[f"{out.plan.scorecard_folder}/{made.name}"] = _entry(out.city, _sha256(target.read_bytes()))
     stale = target.with_suffix(".xlsx" if target.suffix == ".pdf" else ".pdf")
     if stale.exists() and manifest.is_ours_unchanged(stale):
         stale.unlink()
